@@ -6,8 +6,10 @@ import sys
 
 import typer
 
+from .cli_extract import cache_app, extract
 from .cli_llm import llm_app, models_app
 from .errors import ClaimtraceError
+from .harness.cli import eval_app
 
 app = typer.Typer(
     help="Extract grounded claims, attributions and casualty figures from news articles.",
@@ -15,8 +17,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("extract")(extract)
+app.add_typer(cache_app, name="cache")
 app.add_typer(models_app, name="models")
 app.add_typer(llm_app, name="llm")
+app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:

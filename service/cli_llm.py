@@ -120,8 +120,9 @@ def llm_start(
     """Start the local llama-server (127.0.0.1 only) and wait until it is healthy."""
     if build.find_server() is None:
         raise_build_needed()
-    state = server.start(model=model, port=port, parallel=parallel, ctx=ctx,
-                         on_status=lambda m: err.print(m))
+    state = server.start(
+        model=model, port=port, parallel=parallel, ctx=ctx, on_status=lambda m: err.print(m)
+    )
     out.print(f"llama-server ({state.model}) ready at {state.base_url} (pid {state.pid})")
 
 
@@ -141,7 +142,11 @@ def llm_status() -> None:
     table = Table("port", "pid", "model", "slots", "ctx/slot", "health", "up")
     for s in states:
         table.add_row(
-            str(s.port), str(s.pid), s.model, str(s.parallel), str(s.ctx),
+            str(s.port),
+            str(s.pid),
+            s.model,
+            str(s.parallel),
+            str(s.ctx),
             "ok" if server.healthy(s.port) else "not answering",
             f"{(time.time() - s.started_at) / 60:.0f} min",
         )

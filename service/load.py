@@ -91,13 +91,13 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Loaded]:
         if path.is_dir() and not any(path.glob("*.txt")):
             raise InputError(f"{raw}: directory has no .txt files")
         resolved.append(path)
-    for path in resolved:
-        if path is None:
+    for entry in resolved:
+        if entry is None:
             yield decode("stdin", sys.stdin.buffer.read())
-        elif path.is_dir():
-            yield from (read_txt(p) for p in sorted(path.glob("*.txt")))
+        elif entry.is_dir():
+            yield from (read_txt(p) for p in sorted(entry.glob("*.txt")))
         else:
-            yield read_txt(path)
+            yield read_txt(entry)
 
 
 @cache

@@ -62,7 +62,9 @@ TOP_KEYS: tuple[str, ...] = (
 PRF_KEYS: tuple[str, ...] = ("p", "r", "f1", "p_ci", "r_ci", "f1_ci", "tp", "n_pred", "n_gold")
 
 
-def _prf_block(tp: IntArray, n_pred: IntArray, n_gold: IntArray, indices: IntArray) -> dict[str, Any]:
+def _prf_block(
+    tp: IntArray, n_pred: IntArray, n_gold: IntArray, indices: IntArray
+) -> dict[str, Any]:
     point = prf(int(tp.sum()), int(n_pred.sum()), int(n_gold.sum()))
     interval = bootstrap_prf(tp, n_pred, n_gold, indices)
     return {
@@ -97,7 +99,8 @@ def _levels(docs: Sequence[ScoredDoc], indices: IntArray) -> dict[str, Any]:
 
 def _casualty(docs: Sequence[ScoredDoc], indices: IntArray) -> dict[str, Any]:
     counts = [d.casualty_counts() for d in docs]
-    return _prf_block(*(_array([c[i] for c in counts]) for i in range(3)), indices)
+    tp, n_pred, n_gold = (_array([c[i] for c in counts]) for i in range(3))
+    return _prf_block(tp, n_pred, n_gold, indices)
 
 
 def _fields(docs: Sequence[ScoredDoc]) -> dict[str, Any]:
@@ -224,7 +227,9 @@ def build_metrics(
         "by_source_type": _breakdown(docs, SOURCE_TYPES, lambda c: c.source.type),
         "trust": trust_figures(docs),
         "documents": {
-            "failed": [{"doc_id": d.doc_id, "error": d.error} for d in docs if d.status == "failed"],
+            "failed": [
+                {"doc_id": d.doc_id, "error": d.error} for d in docs if d.status == "failed"
+            ],
             "missing_in_pred": [d.doc_id for d in docs if d.status == "missing"],
             "extra_in_pred": len(extra_pred),
         },

@@ -1,7 +1,8 @@
 """Read gold and pred JSONL files, refusing bad lines with one-line errors naming file:line.
 
 Gold is held to the whole guide (every evidence verbatim in its document, a
-casualty object exactly when kind is `casualty`); pred only to the schema,
+casualty object exactly when kind is `casualty`, a null source name and mode
+`unattributed` exactly for type `author`); pred only to the schema,
 since an extractor may legitimately emit ungrounded or inconsistent claims
 that scoring should count as wrong rather than refuse.
 """
@@ -25,6 +26,8 @@ def _describe(err: ValidationError) -> str:
     msg = " ".join(str(first["msg"]).split())
     if first["type"] == "missing":
         msg = "field is missing"
+    elif first["type"] == "value_error":
+        msg = msg.removeprefix("Value error, ")
     more = len(err.errors()) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"{loc}: {msg}{suffix}" if loc else f"{msg}{suffix}"
@@ -54,9 +57,8 @@ def _parse_lines(path: Path) -> list[tuple[int, DocRecord]]:
         except ValidationError as err:
             raise InputError(f"{path}:{lineno}: {_describe(err)}") from err
         if record.doc_id in seen:
-            raise InputError(
-                f"{path}:{lineno}: doc_id {record.doc_id!r} already given on line {seen[record.doc_id]}"
-            )
+            first = seen[record.doc_id]
+            raise InputError(f"{path}:{lineno}: doc_id {record.doc_id!r} already on line {first}")
         seen[record.doc_id] = lineno
         records.append((lineno, record))
     return records
@@ -87,6 +89,11 @@ def read_gold(path: Path, store: DocumentStore) -> tuple[list[DocRecord], dict[s
                 raise InputError(f"{label}: kind is 'casualty' but casualty is null")
             if claim.kind != "casualty" and claim.casualty is not None:
                 raise InputError(f"{label}: casualty is given but kind is {claim.kind!r}")
+            author = claim.source.type == "author"
+            if author != (claim.source.name is None):
+                raise InputError(f"{label}: source.name must be null exactly for type 'author'")
+            if author != (claim.mode == "unattributed"):
+                raise InputError(f"{label}: mode must be 'unattributed' exactly for type 'author'")
         texts[record.doc_id] = text
         records.append(record)
     if not records:

@@ -83,11 +83,6 @@ class Claim(_Record):
     span: Span | None = None
     grounding: Grounding | None = None
 
-    @property
-    def is_casualty(self) -> bool:
-        """A casualty claim that carries its figure (only those enter the tuple F1)."""
-        return self.kind == "casualty" and self.casualty is not None
-
 
 class Usage(_Record):
     prompt_tokens: StrictInt = 0

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .matching import Pair, assign, similarity_matrix
+from .matching import Pair, assign, similarity_matrix, tie_break_matrix
 from .records import Claim, DocRecord
 from .sources import source_correct
 
@@ -86,8 +86,8 @@ def score_document(
     """Match one document's predictions to its gold claims at every threshold."""
     status: Status = "missing" if record is None else "failed" if record.failed else "ok"
     pred = tuple(record.claim_list) if record is not None and status == "ok" else ()
-    matrix = similarity_matrix(gold, pred)
-    pairs = {threshold_key(t): tuple(assign(matrix, t)) for t in THRESHOLDS}
+    matrix, ties = similarity_matrix(gold, pred), tie_break_matrix(gold, pred)
+    pairs = {threshold_key(t): tuple(assign(matrix, t, ties)) for t in THRESHOLDS}
     error = record.error if record is not None else None
     return ScoredDoc(doc_id, text, tuple(gold), pred, status, error, record, pairs)
 
@@ -99,8 +99,7 @@ def score_documents(
     by_id = {record.doc_id: record for record in pred}
     gold_ids = {record.doc_id for record in gold}
     docs = [
-        score_document(g.doc_id, texts[g.doc_id], g.claim_list, by_id.get(g.doc_id))
-        for g in gold
+        score_document(g.doc_id, texts[g.doc_id], g.claim_list, by_id.get(g.doc_id)) for g in gold
     ]
     extra = [record.doc_id for record in pred if record.doc_id not in gold_ids]
     return docs, extra

@@ -21,14 +21,23 @@ def tokens(text: str) -> list[str]:
     return TOKEN_RE.findall(text.lower())
 
 
+def _overlap(a: str, b: str) -> tuple[int, int, int]:
+    """(common tokens as multisets, len(a), len(b))."""
+    ta, tb = tokens(a), tokens(b)
+    return sum((Counter(ta) & Counter(tb)).values()), len(ta), len(tb)
+
+
+def overlap_f1(a: str, b: str) -> float:
+    """Token-overlap F1 alone (0 when either has no tokens)."""
+    common, la, lb = _overlap(a, b)
+    return 2 * common / (la + lb) if common else 0.0
+
+
 def similarity(a: str, b: str) -> float:
     """Similarity in [0, 1] of two evidence strings; 0 when either has no tokens."""
-    ta, tb = tokens(a), tokens(b)
-    if not ta or not tb:
-        return 0.0
-    common = sum((Counter(ta) & Counter(tb)).values())
+    common, la, lb = _overlap(a, b)
     if not common:
         return 0.0
-    f1 = 2 * common / (len(ta) + len(tb))
-    share = common / min(len(ta), len(tb))
+    f1 = 2 * common / (la + lb)
+    share = common / min(la, lb)
     return max(f1, share) if share >= CONTAINMENT else f1

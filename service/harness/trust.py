@@ -28,7 +28,7 @@ def trust_figures(docs: Sequence[ScoredDoc]) -> dict[str, Any]:
     answered = [r for r in records if not r.failed]
     claims = [c for r in answered for c in r.claim_list]
 
-    grounding = Counter(c.grounding or "unreported" for c in claims)
+    grounding: Counter[str] = Counter(c.grounding or "unreported" for c in claims)
     shares = {
         name: {
             "count": grounding.get(name, 0),

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import instructor
@@ -58,17 +59,24 @@ class Endpoint:
             base_url=self.base_url, api_key=self.api_key, max_retries=0, timeout=timeout
         )
 
-    def async_client(self, timeout: float = 600.0) -> openai.AsyncOpenAI:
+    def async_client(
+        self, timeout: float = 600.0, http_client: Any | None = None
+    ) -> openai.AsyncOpenAI:
+        """An async client; `http_client` lets tests put a fault injector in the path."""
         return openai.AsyncOpenAI(
-            base_url=self.base_url, api_key=self.api_key, max_retries=0, timeout=timeout
+            base_url=self.base_url,
+            api_key=self.api_key,
+            max_retries=0,
+            timeout=timeout,
+            http_client=http_client,
         )
 
 
-def _probe_content(client: openai.OpenAI, model: str, response_format: dict[str, object]) -> str:
+def _probe_content(client: openai.OpenAI, model: str, response_format: Any) -> str:
     response = client.chat.completions.create(
         model=model,
         messages=PROBE_MESSAGES,  # type: ignore[arg-type]
-        response_format=response_format,  # type: ignore[arg-type]
+        response_format=response_format,
         max_tokens=48,
         temperature=0,
     )
@@ -135,7 +143,9 @@ def _store_mode(key: str, mode: instructor.Mode) -> None:
 
 
 def ensure_local(
-    model: str, port: int = server.DEFAULT_PORT, parallel: int = server.DEFAULT_PARALLEL,
+    model: str,
+    port: int = server.DEFAULT_PORT,
+    parallel: int = server.DEFAULT_PARALLEL,
     say: Say = stderr_say,
 ) -> server.ServerState:
     """Build, pull and start whatever the local server still lacks."""
@@ -176,7 +186,9 @@ def resolve(
         served = _served_models(base_url, api_key)
         if model is None:
             if not served:
-                raise BackendError(f"{base_url}: no model given and /models lists none; pass --model")
+                raise BackendError(
+                    f"{base_url}: no model given and /models lists none; pass --model"
+                )
             model = served[0]
         model_id, local = f"{base_url}#{model}", False
     props = server.props(base_url)
@@ -190,8 +202,10 @@ def resolve(
         mode = _cached_mode(key)
         if mode is None:
             try:
-                mode = probe_mode(openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=1,
-                                                timeout=120), model)
+                mode = probe_mode(
+                    openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=1, timeout=120),
+                    model,
+                )
             except openai.APIConnectionError as err:
                 raise BackendError(f"cannot reach {base_url} ({err}); check --base-url") from err
             except openai.APIStatusError as err:
@@ -212,9 +226,13 @@ def _served_models(base_url: str, api_key: str) -> list[str]:
             f"{base_url}/models", headers={"Authorization": f"Bearer {api_key}"}, timeout=10
         )
     except httpx.HTTPError as err:
-        raise BackendError(f"cannot reach {base_url} ({type(err).__name__}); check --base-url") from err
+        raise BackendError(
+            f"cannot reach {base_url} ({type(err).__name__}); check --base-url"
+        ) from err
     if response.status_code in (401, 403):
-        raise BackendError(f"{base_url} refused the API key (HTTP {response.status_code}); check --api-key")
+        raise BackendError(
+            f"{base_url} refused the API key (HTTP {response.status_code}); check --api-key"
+        )
     if response.status_code != 200:
         return []
     try:

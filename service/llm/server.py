@@ -150,13 +150,10 @@ def start(
         )
     if port_busy(port):
         raise BackendError(
-            f"port {port} is busy: another process listens on {HOST}:{port}; "
-            "pick another --port"
+            f"port {port} is busy: another process listens on {HOST}:{port}; pick another --port"
         )
     if not spec.file.is_file():
-        raise BackendError(
-            f"model {model} is not installed; run `claimtrace models pull {model}`"
-        )
+        raise BackendError(f"model {model} is not installed; run `claimtrace models pull {model}`")
     if not spec.present():
         raise BackendError(
             f"model file {spec.file} is truncated or corrupt (size "
@@ -214,9 +211,7 @@ def start(
             return state
         time.sleep(0.5)
     _terminate(proc.pid)
-    raise BackendError(
-        f"llama-server did not become healthy within {timeout:.0f}s; log: {log}"
-    )
+    raise BackendError(f"llama-server did not become healthy within {timeout:.0f}s; log: {log}")
 
 
 def _terminate(pid: int, grace: float = 10.0) -> None:

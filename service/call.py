@@ -1,0 +1,296 @@
+"""One model call: cache, instructor, bounded re-asks and transport retries.
+
+instructor turns the endpoint's answer into a validated `ModelAnswer` and
+re-asks (bounded) when validation fails; tenacity retries the whole call on
+connection errors, timeouts and 5xx (bounded, with backoff). Each retry and
+re-ask is counted with its reason, because a run that needed many of them
+is a run to look at. An answer cut off at `max_tokens` (a small model
+repeating items) is salvaged: its complete items are kept, and it says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import instructor
+import jiter
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.v2.core.hooks import Hooks
+from pydantic import ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from .cache import ResponseCache, cache_key
+from .errors import BackendError
+from .llm.endpoint import Endpoint
+from .schema import SCHEMA_VERSION, ModelAnswer, ModelClaim, Usage
+
+TRANSIENT = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)
+
+
+@dataclass
+class CallResult:
+    """A validated answer and what it cost."""
+
+    answer: ModelAnswer
+    usage: Usage
+    from_cache: bool
+    model_s: float = 0.0
+    retries: int = 0
+    reasks: int = 0
+    reasons: list[str] = field(default_factory=list)
+    salvaged: bool = False
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """What shapes an answer besides the messages (part of the cache key)."""
+
+    max_tokens: int = 1536
+    temperature: float = 0.0
+    seed: int = 0
+    max_reasks: int = 1
+    max_retries: int = 3
+    timeout_s: float = 900.0
+    backoff_max_s: float = 8.0
+    strict_quotes: bool = False  # re-ask when a quote is not in the article
+
+    def sampling(self) -> dict[str, Any]:
+        """Request settings sent to the endpoint (and hashed into the cache key)."""
+        return {"max_tokens": self.max_tokens, "temperature": self.temperature, "seed": self.seed}
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """An exception and its causes (instructor wraps transport errors)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def transient(error: BaseException) -> bool:
+    """Worth retrying: the request may well succeed if sent again."""
+    for item in _chain(error):
+        if isinstance(item, TRANSIENT):
+            return True
+        if isinstance(item, openai.APIStatusError) and item.status_code >= 500:
+            return True
+    return False
+
+
+def _describe(error: BaseException) -> str:
+    for item in _chain(error):
+        if isinstance(item, openai.APIStatusError):
+            return f"HTTP {item.status_code}"
+        if isinstance(item, openai.APITimeoutError):
+            return "timeout"
+        if isinstance(item, openai.APIConnectionError):
+            return "connection error"
+    return type(error).__name__
+
+
+def _usage_of(response: Any) -> Usage:
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return Usage()
+    cached = 0
+    details = getattr(usage, "prompt_tokens_details", None)
+    if details is not None and getattr(details, "cached_tokens", None):
+        cached = int(details.cached_tokens)
+    timings = (getattr(response, "model_extra", None) or {}).get("timings") or {}
+    cached = max(cached, int(timings.get("cache_n", 0) or 0))
+    return Usage(
+        prompt_tokens=int(usage.prompt_tokens or 0),
+        completion_tokens=int(usage.completion_tokens or 0),
+        cached_prompt_tokens=cached,
+    )
+
+
+def _add(total: Usage, extra: Usage) -> None:
+    total.prompt_tokens += extra.prompt_tokens
+    total.completion_tokens += extra.completion_tokens
+    total.cached_prompt_tokens += extra.cached_prompt_tokens
+
+
+def salvage(content: str) -> ModelAnswer:
+    """The complete, valid, distinct items of a truncated JSON answer."""
+    try:
+        data = jiter.from_json(content.encode(), partial_mode="trailing-strings")
+    except ValueError:
+        return ModelAnswer(claims=[])
+    items = data.get("claims", []) if isinstance(data, dict) else []
+    claims: list[ModelClaim] = []
+    seen: set[str] = set()
+    for item in items:
+        try:
+            claim = ModelClaim.model_validate(item)
+        except ValidationError:
+            continue  # the cut-off last item, or an invalid one
+        signature = claim.model_dump_json()
+        if signature not in seen:  # truncation usually comes from repeating items
+            seen.add(signature)
+            claims.append(claim)
+    return ModelAnswer(claims=claims)
+
+
+class Caller:
+    """Makes validated, cached calls to one endpoint."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        cache: ResponseCache | None,
+        settings: CallSettings,
+        http_client: Any | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.cache = cache
+        self.settings = settings
+        self._raw = endpoint.async_client(timeout=settings.timeout_s, http_client=http_client)
+        self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
+
+    async def call(
+        self, messages: list[dict[str, str]], prompt_version: str, article: str = ""
+    ) -> CallResult:
+        """Answer `messages` from the cache or the endpoint."""
+        key = cache_key(
+            model_id=self.endpoint.model_id,
+            mode=self.endpoint.mode.value,
+            prompt_version=prompt_version,
+            schema_version=SCHEMA_VERSION,
+            messages=messages,
+            sampling={**self.settings.sampling(), "strict_quotes": self.settings.strict_quotes},
+        )
+        context = {"article": article, "strict_quotes": self.settings.strict_quotes}
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            answer = ModelAnswer.model_validate(hit["answer"], context=context)
+            return CallResult(answer, Usage.model_validate(hit["usage"]), from_cache=True)
+        result = await self._call_model(messages, context)
+        if self.cache is not None and not result.salvaged:
+            self.cache.set(
+                key, {"answer": result.answer.model_dump(), "usage": result.usage.model_dump()}
+            )
+        return result
+
+    async def _call_model(
+        self, messages: list[dict[str, str]], context: dict[str, Any]
+    ) -> CallResult:
+        usage = Usage()
+        reasons: list[str] = []
+        counts = {"retries": 0, "reasks": 0}
+
+        def on_response(response: Any) -> None:
+            _add(usage, _usage_of(response))
+
+        def on_parse_error(error: Exception, **_: Any) -> None:
+            counts["reasks"] += 1
+            reasons.append(f"re-ask: {_validation_message(error)}"[:240])
+
+        def before_sleep(state: RetryCallState) -> None:
+            counts["retries"] += 1
+            error = state.outcome.exception() if state.outcome else None
+            reasons.append(f"retry: {_describe(error) if error else 'unknown'}")
+
+        hooks = Hooks()
+        hooks.on("completion:response", on_response)
+        hooks.on("parse:error", on_parse_error)
+        started = time.monotonic()
+        salvaged = False
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self.settings.max_retries + 1),
+                wait=wait_exponential(multiplier=0.5, max=self.settings.backoff_max_s),
+                retry=retry_if_exception(transient),
+                before_sleep=before_sleep,
+                reraise=True,
+            ):
+                with attempt:
+                    answer = await self._client.chat.completions.create(
+                        model=self.endpoint.model,
+                        response_model=ModelAnswer,
+                        messages=messages,  # type: ignore[arg-type]
+                        max_retries=self.settings.max_reasks,
+                        context=context,
+                        hooks=hooks,
+                        **self.settings.sampling(),
+                    )
+        except IncompleteOutputException as error:
+            content = _content_of(error.last_completion)
+            answer = salvage(content)
+            salvaged = True
+            reasons.append(f"salvaged: output cut at max_tokens={self.settings.max_tokens}")
+        except InstructorRetryException as error:
+            if transient(error):
+                raise BackendError(
+                    f"{self.endpoint.base_url}: {_describe(error)} after "
+                    f"{self.settings.max_retries + 1} attempts"
+                ) from error
+            fallback = _lenient(_content_of(error.last_completion))
+            if fallback is None:
+                raise BackendError(
+                    f"model answer failed validation after {self.settings.max_reasks + 1} "
+                    f"attempts: {_validation_message(error)}"
+                ) from error
+            # Only the optional strict-quote check failed: keep the last answer and let
+            # grounding drop the quotes it cannot find.
+            answer = fallback
+            reasons.append("re-asks exhausted on quotes; kept the last answer")
+        except openai.APIStatusError as error:
+            raise BackendError(
+                f"{self.endpoint.base_url} answered HTTP {error.status_code}: "
+                f"{_short(error.message)}"
+            ) from error
+        except openai.APIConnectionError as error:
+            raise BackendError(
+                f"cannot reach {self.endpoint.base_url} ({_describe(error)}) after "
+                f"{self.settings.max_retries + 1} attempts"
+            ) from error
+        return CallResult(
+            answer=answer,
+            usage=usage,
+            from_cache=False,
+            model_s=time.monotonic() - started,
+            retries=counts["retries"],
+            reasks=counts["reasks"],
+            reasons=reasons,
+            salvaged=salvaged,
+        )
+
+
+def _lenient(content: str) -> ModelAnswer | None:
+    """The answer validated without the optional strict-quote check, if it passes."""
+    try:
+        return ModelAnswer.model_validate_json(content)
+    except ValidationError:
+        return None
+
+
+def _validation_message(error: BaseException) -> str:
+    for item in _chain(error):
+        if isinstance(item, ValidationError) and item.errors():
+            first = item.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            return f"{where}: {first['msg']}" if where else str(first["msg"])
+    return type(error).__name__
+
+
+def _content_of(completion: Any) -> str:
+    try:
+        return str(completion.choices[0].message.content or "")
+    except (AttributeError, IndexError, TypeError):
+        return ""
+
+
+def _short(message: str, limit: int = 160) -> str:
+    line = " ".join(str(message).split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."

@@ -1,0 +1,241 @@
+"""The Python API: `Extractor(...).extract(text)` and friends.
+
+Runs the data flow for each document: check the text, split it into
+sentences and, when it exceeds the context budget, into chunks; render the
+prompt; call the model through the cache; ground and resolve the answer;
+merge duplicates; and return one `DocumentRecord`. Documents run
+concurrently up to the server's parallel slots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import chunking, merge, prompting, resolve, sentences
+from .cache import ResponseCache
+from .call import Caller, CallSettings
+from .errors import ClaimtraceError, InputError
+from .llm.endpoint import Endpoint, Say, stderr_say
+from .llm.endpoint import resolve as resolve_endpoint
+from .load import DEFAULT_MAX_CHARS, Document, Loaded, Unreadable, check_text
+from .schema import SCHEMA_VERSION, ClaimRecord, DocumentRecord, ErrorRecord, Stats, Timings, Usage
+
+DEFAULT_CTX = 8192
+CONTEXT_MARGIN = 256
+Record = DocumentRecord | ErrorRecord
+OnDone = Callable[[int, Record], None]
+
+
+class Extractor:
+    """Extract grounded claim records from article texts.
+
+    With no `base_url` (and no `CLAIMTRACE_BASE_URL`), the local llama-server
+    is built, pulled and started on first use, and that is said on stderr.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        model: str | None = None,
+        *,
+        cache: bool = True,
+        cache_dir: Path | None = None,
+        concurrency: int | None = None,
+        passes: int = 1,
+        keep_ungrounded: bool = False,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        prompt: str = "claims",
+        settings: CallSettings | None = None,
+        endpoint: Endpoint | None = None,
+        http_client: Any | None = None,
+        say: Say = stderr_say,
+    ) -> None:
+        if passes < 1:
+            raise InputError(f"passes must be at least 1, got {passes}")
+        if concurrency is not None and concurrency < 1:
+            raise InputError(f"concurrency must be at least 1, got {concurrency}")
+        self._endpoint_args = (base_url, api_key, model)
+        self._endpoint = endpoint
+        self.cache = ResponseCache(cache_dir) if cache else None
+        self.concurrency = concurrency
+        self.passes = passes
+        self.keep_ungrounded = keep_ungrounded
+        self.max_chars = max_chars
+        self.template = prompting.load(prompt)
+        self.recall = prompting.load("recall")
+        self.settings = settings or CallSettings()
+        self.http_client = http_client
+        self.say = say
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """The resolved endpoint (resolved, and the local server started, on first use)."""
+        if self._endpoint is None:
+            self._endpoint = resolve_endpoint(*self._endpoint_args, say=self.say)
+        return self._endpoint
+
+    @property
+    def prompt_version(self) -> str:
+        if self.passes > 1:
+            return f"{self.template.version}+{self.recall.version}"
+        return self.template.version
+
+    # --- public API ---------------------------------------------------------
+
+    def extract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
+        """Claims of one article (blocking). Raises ClaimtraceError on failure."""
+        return asyncio.run(self.aextract(text, doc_id))
+
+    async def aextract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
+        """Claims of one article, for callers that already run an event loop."""
+        caller = self._caller()
+        return await self._document(caller, doc_id, text)
+
+    def extract_many(
+        self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
+    ) -> list[Record]:
+        """Claims of many articles, concurrently; a failed one becomes an ErrorRecord."""
+        return asyncio.run(self.aextract_many(documents, on_done))
+
+    async def aextract_many(
+        self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
+    ) -> list[Record]:
+        """Async `extract_many`: results in input order; `on_done(i, record)` as each ends."""
+        docs: list[Loaded] = [
+            Document(d[0], d[1]) if isinstance(d, tuple) else d for d in documents
+        ]
+        # Bad documents fail before the endpoint is touched: no server starts for them.
+        failures: dict[int, ErrorRecord] = {}
+        for index, doc in enumerate(docs):
+            problem = (
+                doc.error
+                if isinstance(doc, Unreadable)
+                else check_text(doc.doc_id, doc.text, self.max_chars)
+            )
+            if problem:
+                failures[index] = ErrorRecord(doc_id=doc.doc_id, error=problem)
+        caller = self._caller() if len(failures) < len(docs) else None
+        slots = (
+            asyncio.Semaphore(self.concurrency or self.endpoint.parallel or 1) if caller else None
+        )
+
+        async def one(index: int, doc: Loaded) -> Record:
+            record: Record
+            if index in failures or caller is None or slots is None or isinstance(doc, Unreadable):
+                record = failures[index]
+            else:
+                async with slots:
+                    try:
+                        record = await self._document(caller, doc.doc_id, doc.text)
+                    except ClaimtraceError as error:
+                        record = ErrorRecord(doc_id=doc.doc_id, error=str(error))
+            if on_done:
+                on_done(index, record)
+            return record
+
+        return list(await asyncio.gather(*(one(i, d) for i, d in enumerate(docs))))
+
+    # --- one document -------------------------------------------------------
+
+    def _caller(self) -> Caller:
+        return Caller(self.endpoint, self.cache, self.settings, self.http_client)
+
+    def _budget(self) -> int:
+        """Article tokens per call: the slot's context less prompt prefix and answer."""
+        ctx = self.endpoint.ctx or DEFAULT_CTX
+        prefix = sum(chunking.estimate_tokens(c) + 8 for _, c in self.template.prefix)
+        if self.passes > 1:
+            prefix += self.settings.max_tokens + chunking.estimate_tokens(self.recall.final) + 256
+        return max(ctx - prefix - self.settings.max_tokens - CONTEXT_MARGIN, 512)
+
+    async def _document(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
+        problem = check_text(doc_id, text, self.max_chars)
+        if problem:
+            raise InputError(problem)
+        started = time.monotonic()
+        split = sentences.split(text)
+        chunks = chunking.split(split, self._budget())
+        stats = Stats(chunks=len(chunks), passes=self.passes)
+        usage = Usage()
+        warnings: list[str] = []
+        found: list[ClaimRecord] = []
+        model_s = 0.0
+
+        async def run(messages: list[dict[str, str]], version: str, article: str) -> list[object]:
+            nonlocal model_s
+            result = await caller.call(messages, version, article)
+            stats.calls += 0 if result.from_cache else 1
+            stats.cache_hits += 1 if result.from_cache else 0
+            stats.retries += result.retries
+            stats.reasks += result.reasks
+            stats.retry_reasons.extend(result.reasons)
+            stats.salvaged_incomplete += 1 if result.salvaged else 0
+            model_s += result.model_s
+            for key in ("prompt_tokens", "completion_tokens", "cached_prompt_tokens"):
+                setattr(usage, key, getattr(usage, key) + getattr(result.usage, key))
+            return list(result.answer.claims)
+
+        for chunk in chunks:
+            window = (chunk.sentences[0].start, chunk.sentences[-1].end)
+            article = text[window[0] : window[1]]
+            messages = self.template.render(article=article)
+            answer = await run(messages, self.template.version, article)
+            grounded = resolve.resolve(text, split, answer, window, self.keep_ungrounded)  # type: ignore[arg-type]
+            stats.dropped_ungrounded += grounded.dropped
+            warnings.extend(grounded.warnings)
+            chunk_claims = grounded.claims
+            for _ in range(self.passes - 1):
+                follow = [
+                    *messages,
+                    {"role": "assistant", "content": _answer_json(answer)},
+                    {
+                        "role": "user",
+                        "content": self.recall.final.replace("{found}", _found_list(chunk_claims)),
+                    },
+                ]
+                extra = await run(follow, self.prompt_version, article)
+                more = resolve.resolve(text, split, extra, window, self.keep_ungrounded)  # type: ignore[arg-type]
+                stats.dropped_ungrounded += more.dropped
+                warnings.extend(more.warnings)
+                fresh = merge.new_only(chunk_claims, more.claims)
+                chunk_claims = chunk_claims + fresh
+                answer = answer + extra
+            found.extend(chunk_claims)
+        claims, stats.merged_duplicates = merge.merge(found)
+        if len(chunks) > 1:
+            warnings.append(f"article split into {len(chunks)} chunks to fit the context")
+        if stats.salvaged_incomplete:
+            warnings.append("an answer was cut at max_tokens; its complete items were kept")
+        return DocumentRecord(
+            doc_id=doc_id,
+            claims=claims,
+            model=self.endpoint.model,
+            prompt_version=self.prompt_version,
+            schema_version=SCHEMA_VERSION,
+            usage=usage,
+            timings=Timings(
+                total_s=round(time.monotonic() - started, 3), model_s=round(model_s, 3)
+            ),
+            cache_hit=stats.calls == 0,
+            stats=stats,
+            warnings=warnings,
+        )
+
+
+def _answer_json(claims: list[object]) -> str:
+    items = [c.model_dump() for c in claims]  # type: ignore[attr-defined]
+    return json.dumps({"claims": items}, ensure_ascii=False)
+
+
+def _found_list(claims: list[ClaimRecord]) -> str:
+    lines = []
+    for claim in claims:
+        figure = f" ({claim.casualty.count} {claim.casualty.outcome})" if claim.casualty else ""
+        lines.append(f"- {claim.kind}{figure}: {claim.evidence[:80]}")
+    return "\n".join(lines) or "(none)"

@@ -1,0 +1,167 @@
+"""`claimtrace eval`: score predictions against gold, and compare two runs.
+
+Every ClaimtraceError surfaces as one `error: ...` line on stderr with the
+error's exit code (2 for bad input), never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..config import CORPUS_CSV, SEEDS_DIR
+from ..errors import ClaimtraceError, InputError
+from ..load import DocumentStore
+from .compare import compare_metrics, load_metrics, row_cells
+from .run import EvalResult, default_out_dir, evaluate, split_gold
+from .score import HEADLINE, LEVELS, threshold_key
+
+eval_app = typer.Typer(
+    help="Score extractor output against hand-labelled gold (see evals/GUIDE.md).",
+    no_args_is_help=False,
+    add_completion=False,
+)
+
+T = TypeVar("T")
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Run `action`, turning a ClaimtraceError into `error: ...` and its exit code."""
+    try:
+        return action()
+    except ClaimtraceError as err:
+        typer.echo(f"error: {' '.join(str(err).split())}", err=True)
+        raise typer.Exit(err.exit_code) from None
+
+
+def _fmt_ci(block: dict[str, Any], key: str) -> str:
+    interval = block[f"{key}_ci"]
+    return f"{block[key]:.3f}" + (f" [{interval[0]:.2f}, {interval[1]:.2f}]" if interval else "")
+
+
+def _print_summary(result: EvalResult) -> None:
+    metrics = result.metrics
+    console = Console()
+    table = Table(title=f"{metrics['n_docs']} documents, similarity ≥ {HEADLINE:g}")
+    for column in ("", "P", "R", "F1 [95% CI]", "tp/pred/gold"):
+        table.add_column(column, justify="right" if column else "left", no_wrap=True)
+    blocks = metrics["levels"][threshold_key(HEADLINE)]
+    for name, block in [(lv, blocks[lv]) for lv in LEVELS] + [("casualty", metrics["casualty"])]:
+        table.add_row(
+            name,
+            f"{block['p']:.3f}",
+            f"{block['r']:.3f}",
+            _fmt_ci(block, "f1"),
+            f"{block['tp']}/{block['n_pred']}/{block['n_gold']}",
+        )
+    console.print(table)
+    docs = metrics["documents"]
+    console.print(
+        f"failed {len(docs['failed'])} · missing from pred {len(docs['missing_in_pred'])} · "
+        f"pred docs not in gold {docs['extra_in_pred']}",
+        highlight=False,
+    )
+    for label, path in (
+        ("pred", result.pred_path),
+        ("metrics", result.metrics_path),
+        ("markdown", result.markdown_path),
+        ("html", result.html_path),
+    ):
+        console.print(f"{label}: {path}", highlight=False, soft_wrap=True)
+
+
+@eval_app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    gold: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Gold JSONL (GUIDE section 3).")
+    ] = None,
+    pred: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Predictions JSONL; without it the gold documents are first extracted "
+            "into OUT/pred.jsonl.",
+        ),
+    ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Use evals/gold/NAME.jsonl (when --gold is not given); names the report.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Report directory (default: evals/reports/NAME/)."),
+    ] = None,
+    docs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            metavar="DIR", help="Directory of DOC_ID.txt files; repeatable (default: seeds/)."
+        ),
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            metavar="FILE",
+            help="FA-KES-shaped CSV for fakes-ID documents; repeatable "
+            "(default: evals/corpus/fa-kes.csv).",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(metavar="URL", help="Extraction: model endpoint.")
+    ] = None,
+    api_key: Annotated[str | None, typer.Option(metavar="KEY", help="Extraction: API key.")] = None,
+    model: Annotated[str | None, typer.Option(metavar="NAME", help="Extraction: model.")] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Extraction: bypass the response cache.")
+    ] = False,
+    concurrency: Annotated[
+        int | None, typer.Option(metavar="N", help="Extraction: parallel requests.")
+    ] = None,
+) -> None:
+    """Score predictions against gold; writes metrics.json, report.md and report.html."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    def run() -> EvalResult:
+        if gold is None and split is None:
+            raise InputError("give --gold FILE or --split NAME (or use `eval compare A B`)")
+        gold_path = gold if gold is not None else split_gold(str(split))
+        name = split or gold_path.stem
+        store = DocumentStore(docs or [SEEDS_DIR], corpus or [CORPUS_CSV])
+        return evaluate(
+            gold_path,
+            pred,
+            out or default_out_dir(name),
+            store,
+            title=f"claimtrace eval: {name}",
+            base_url=base_url,
+            api_key=api_key,
+            model=model,
+            no_cache=no_cache,
+            concurrency=concurrency,
+        )
+
+    _print_summary(_guarded(run))
+
+
+@eval_app.command("compare")
+def compare(
+    a: Annotated[Path, typer.Argument(help="Baseline metrics.json.")],
+    b: Annotated[Path, typer.Argument(help="New metrics.json.")],
+) -> None:
+    """Print each headline figure for A and B, B-A, and whether either leaves the other's CI."""
+    rows = _guarded(lambda: compare_metrics(load_metrics(a), load_metrics(b)))
+    table = Table(title=f"A = {a}   B = {b}")
+    for column in ("figure", "A", "B", "B-A", "B outside A's CI", "A outside B's CI"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for row in rows:
+        table.add_row(*row_cells(row))
+    Console().print(table)

@@ -1,0 +1,66 @@
+"""Prompt templates: load by name, version by content hash, render to messages.
+
+A template is a file `prompts/<name>.md` of sections headed `=== role ===`.
+The instructions and few-shot turns come first and never vary, so llama-server
+reuses their evaluated prefix from its prompt cache across articles; only the
+last user turn carries the article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .config import PROMPTS_DIR
+from .errors import InputError
+
+Message = dict[str, str]
+_SECTION = re.compile(r"^=== (system|user|assistant) ===$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A parsed prompt: fixed prefix messages and the final user turn's template."""
+
+    name: str
+    version: str
+    prefix: tuple[tuple[str, str], ...]
+    final: str
+
+    def render(self, **fields: str) -> list[Message]:
+        """Messages for one call: the fixed prefix, then the filled final turn."""
+        messages = [{"role": role, "content": content} for role, content in self.prefix]
+        content = self.final
+        for key, value in fields.items():
+            content = content.replace("{" + key + "}", value)
+        messages.append({"role": "user", "content": content})
+        return messages
+
+
+def parse(name: str, text: str) -> Template:
+    """Split a template file into role sections; the last one must be a user turn."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    marks = list(_SECTION.finditer(text))
+    if not marks:
+        raise InputError(f"prompt {name}: no `=== role ===` sections")
+    sections = []
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        sections.append((mark.group(1), text[mark.end() : end].strip("\n")))
+    if sections[-1][0] != "user":
+        raise InputError(f"prompt {name}: the last section must be `=== user ===`")
+    version = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return Template(name, version, tuple(sections[:-1]), sections[-1][1])
+
+
+@cache
+def load(name: str, directory: Path = PROMPTS_DIR) -> Template:
+    """The template `prompts/<name>.md`."""
+    path = directory / f"{name}.md"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in directory.glob("*.md")))
+        raise InputError(f"prompt {name!r} not found in {directory} (known: {known})")
+    return parse(name, path.read_text(encoding="utf-8"))

@@ -1,0 +1,171 @@
+"""Turn what the model said into grounded claim records of the guide's format.
+
+For each model claim: ground its quote in the article (exact, normalised,
+fuzzy), widen or narrow it to the evidence clause (the clause holding the
+figure; the content without its "X said"), snap the verbatim fields (cue,
+location, period) to the article's spelling, and derive what the model was
+not asked for (mode, statement). A claim whose quote cannot be grounded, or
+whose figure is not in its sentence, is dropped and counted, never emitted
+as if it were grounded, unless `keep_ungrounded` asks to keep it as `none`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import ground
+from .schema import Casualty, ClaimRecord, Grounding, ModelClaim, Source, Span
+from .sentences import Sentence
+
+_QUOTE_MARKS = '"“”'
+
+
+@dataclass
+class Resolved:
+    """Grounded records and what could not be grounded."""
+
+    claims: list[ClaimRecord] = field(default_factory=list)
+    dropped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
+    for sentence in sentences:
+        if sentence.start <= offset < sentence.end:
+            return sentence
+    return None
+
+
+def _mode(text: str, start: int, end: int, sentence: Sentence | None, author: bool) -> str:
+    """`direct` when the evidence sits inside quotation marks, else `indirect`."""
+    if author:
+        return "unattributed"
+    lo = sentence.start if sentence else 0
+    before = sum(text.count(mark, lo, start) for mark in _QUOTE_MARKS)
+    inside = any(mark in text[start:end] for mark in _QUOTE_MARKS)
+    return "direct" if before % 2 == 1 or inside else "indirect"
+
+
+_STOP = frozenset("""the a an of for and in on at to by from with syrian syria's""".split())  # noqa: SIM905
+
+
+def mentions(sentence: str, source: str) -> bool:
+    """Whether `sentence` names `source` (a significant word of it, or its acronym)."""
+    words = [w for w in re.findall(r"[\w'-]+", source.lower()) if w not in _STOP and len(w) > 2]
+    low = sentence.lower()
+    if any(re.search(rf"\b{re.escape(w)}", low) for w in words):
+        return True
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", source) if w.lower() not in _STOP)
+    return len(initials) >= 2 and re.search(rf"\b{initials}\b", sentence) is not None
+
+
+def _statement(evidence: str, source: str | None, cue: str | None) -> str:
+    """A standalone sentence for the claim, built from its parts."""
+    body = " ".join(evidence.split()).strip(" \"'“”‘’")
+    if source is None:
+        sentence = body[:1].upper() + body[1:]
+    else:
+        verb = cue if cue and not cue.lower().startswith("according") else "says"
+        sentence = f"{source[:1].upper() + source[1:]} {verb}: {body}"
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+
+
+def resolve_claim(
+    text: str,
+    sentences: list[Sentence],
+    claim: ModelClaim,
+    window: tuple[int, int],
+    keep_ungrounded: bool = False,
+) -> ClaimRecord | str:
+    """One grounded record, or the reason it could not be grounded."""
+    located = ground.locate(text, claim.quote, near=window)
+    count = claim.casualty.count if claim.casualty else None
+    if located is None:
+        if not keep_ungrounded:
+            return f"quote not found in the article: {claim.quote[:80]!r}"
+        start, end = 0, 0
+        grounding: Grounding = "none"
+        sentence = None
+    else:
+        start, end, grounding = located.start, located.end, located.grounding
+        sentence = _sentence_at(sentences, start)
+        if sentence is not None:
+            span = _refine(text, sentence, start, end, count, claim.cue)
+            if span is None:
+                if not keep_ungrounded:
+                    return f"figure {count} is not stated near {claim.quote[:80]!r}"
+                grounding = "none"
+            else:
+                start, end = span
+    near = (sentence.start, sentence.end) if sentence else window
+    cue = ground.verbatim(text, claim.cue, near, within=True)
+    author = claim.type == "author" or claim.source is None
+    if not author and cue is None and sentence is not None:
+        # Small models carry the previous claim's source forward; a sentence with
+        # neither a cue nor its source is the article's own assertion.
+        author = not mentions(sentence.text, claim.source or "")
+    casualty = None
+    if claim.casualty is not None:
+        casualty = Casualty(
+            count=claim.casualty.count,
+            qualifier=claim.casualty.qualifier,
+            outcome=claim.casualty.outcome,
+            victims=claim.casualty.victims,
+            location=ground.verbatim(text, claim.casualty.location, near),
+            period=ground.verbatim(text, claim.casualty.period, near),
+        )
+    cue = None if author else cue
+    evidence = text[start:end] if end > start else claim.quote
+    source_name = None if author else claim.source
+    return ClaimRecord(
+        evidence=evidence,
+        statement=_statement(evidence, source_name, cue),
+        source=Source(name=source_name, type="author" if author else claim.type),
+        cue=cue,
+        mode=_mode(text, start, end, sentence, author),  # type: ignore[arg-type]
+        kind=claim.kind,
+        certainty=claim.certainty,
+        casualty=casualty,
+        span=Span(start=start, end=end),
+        grounding=grounding,
+    )
+
+
+def _refine(
+    text: str, sentence: Sentence, start: int, end: int, count: int | None, cue: str | None
+) -> tuple[int, int] | None:
+    """The evidence span for a grounded quote.
+
+    A figure's evidence is the clause holding the number: inside the quote when
+    the quote holds it, else the sentence's clause for it (None when the
+    sentence never states the figure). Other claims keep the quote, minus a
+    leading "X said (that)".
+    """
+    if count is not None:
+        if ground.find_count(text, count, start, end) is not None:
+            return ground.trim(text, *ground.content(text, (start, end), cue, keep_figure=count))
+        return ground.evidence_span(text, sentence, count, cue, None)
+    trimmed = ground.trim(text, *ground.content(text, (start, end), cue))
+    if len(re.findall(r"\w+", text[trimmed[0] : trimmed[1]])) >= 2:
+        return trimmed
+    return ground.trim(text, start, end)
+
+
+def resolve(
+    text: str,
+    sentences: list[Sentence],
+    claims: list[ModelClaim],
+    window: tuple[int, int],
+    keep_ungrounded: bool = False,
+) -> Resolved:
+    """Ground every claim of one call; `window` is the chunk's span, to break ties."""
+    result = Resolved()
+    for claim in claims:
+        record = resolve_claim(text, sentences, claim, window, keep_ungrounded)
+        if isinstance(record, str):
+            result.dropped += 1
+            result.warnings.append(f"dropped: {record}")
+        else:
+            result.claims.append(record)
+    return result

@@ -1,0 +1,56 @@
+"""The cache key changes with every input that can change the answer, and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from service.cache import ResponseCache, cache_key
+
+BASE: dict[str, Any] = {
+    "model_id": "cc324af0",
+    "mode": "json_schema_mode",
+    "prompt_version": "abc",
+    "schema_version": "def",
+    "messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "A"}],
+    "sampling": {"max_tokens": 1536, "temperature": 0.0, "seed": 0},
+}
+
+
+def key(**changes: Any) -> str:
+    return cache_key(**{**BASE, **changes})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"model_id": "1d9614"},
+        {"mode": "json_mode"},
+        {"prompt_version": "abd"},
+        {"schema_version": "deg"},
+        {"messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "B"}]},
+        {"messages": [{"role": "user", "content": "S"}, {"role": "user", "content": "A"}]},
+        {"sampling": {"max_tokens": 1024, "temperature": 0.0, "seed": 0}},
+        {"sampling": {"max_tokens": 1536, "temperature": 0.2, "seed": 0}},
+        {"sampling": {"max_tokens": 1536, "temperature": 0.0, "seed": 1}},
+    ],
+)
+def test_every_input_changes_the_key(change: dict[str, Any]) -> None:
+    assert key(**change) != key()
+
+
+def test_nothing_else_changes_it() -> None:
+    reordered = {"seed": 0, "temperature": 0.0, "max_tokens": 1536}
+    assert key(sampling=reordered) == key()
+    assert key() == key()  # stable across calls and processes (no salts, no ids)
+    assert len(key()) == 64
+
+
+def test_cache_round_trip_and_clear(tmp_path) -> None:
+    cache = ResponseCache(tmp_path / "c")
+    cache.set(key(), {"answer": {"claims": []}, "usage": {}})
+    assert cache.get(key()) == {"answer": {"claims": []}, "usage": {}}
+    assert cache.get(key(mode="json_mode")) is None
+    assert cache.stats()["entries"] == 1
+    assert cache.clear() == 1 and cache.get(key()) is None
