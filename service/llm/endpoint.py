@@ -151,7 +151,15 @@ def ensure_local(
     """Build, pull and start whatever the local server still lacks."""
     if build.find_server() is None:
         say("llama-server is not built yet; building it now (a few minutes, once)")
-        build.build()
+        shown: set[tuple[str, int]] = set()
+
+        def report(label: str, fraction: float) -> None:
+            step = (label, int(fraction * 10))
+            if step not in shown:  # one line per tenth, not one per compiled file
+                shown.add(step)
+                say(f"  {label} {fraction:.0%}")
+
+        build.build(report)
     spec = models.get(model)
     if not spec.present():
         say(f"model {model} is not installed; pulling it now")
