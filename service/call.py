@@ -10,6 +10,7 @@ repeating items) is salvaged: its complete items are kept, and it says so.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,10 +153,13 @@ class Caller:
         cache: ResponseCache | None,
         settings: CallSettings,
         http_client: Any | None = None,
+        slots: int = 1,
     ) -> None:
         self.endpoint = endpoint
         self.cache = cache
         self.settings = settings
+        # Bounds model calls (not cache hits) to the server's parallel slots.
+        self._slots = asyncio.Semaphore(max(slots, 1))
         self._raw = endpoint.async_client(timeout=settings.timeout_s, http_client=http_client)
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
 
@@ -175,7 +179,8 @@ class Caller:
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             answer = ModelAnswer.model_validate(hit["answer"], context=context)
             return CallResult(answer, Usage.model_validate(hit["usage"]), from_cache=True)
-        result = await self._call_model(messages, context)
+        async with self._slots:
+            result = await self._call_model(messages, context)
         if self.cache is not None and not result.salvaged:
             self.cache.set(
                 key, {"answer": result.answer.model_dump(), "usage": result.usage.model_dump()}

@@ -28,6 +28,11 @@ def extract(
         None, min=1, help="Documents in flight (default: server slots)."
     ),
     passes: int = typer.Option(1, min=1, max=3, help="Extraction passes; 2 adds a recall pass."),
+    strategy: str = typer.Option(
+        "article",
+        help="`article`: one call per article (chunked if long); `sentence`: one "
+        "call per sentence that holds a cue or a figure.",
+    ),
     keep_ungrounded: bool = typer.Option(
         False, help="Keep claims whose quote is not found, as grounding 'none'."
     ),
@@ -61,6 +66,7 @@ def extract(
         passes=passes,
         keep_ungrounded=keep_ungrounded,
         max_chars=max_chars,
+        strategy=strategy,
     )
     elapsed = time.monotonic() - started
     err.print(

@@ -13,18 +13,30 @@ import asyncio
 import json
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from . import chunking, merge, prompting, resolve, sentences
+from . import chunking, merge, prompting, resolve, select, sentences
 from .cache import ResponseCache
 from .call import Caller, CallSettings
 from .errors import ClaimtraceError, InputError
 from .llm.endpoint import Endpoint, Say, stderr_say
 from .llm.endpoint import resolve as resolve_endpoint
 from .load import DEFAULT_MAX_CHARS, Document, Loaded, Unreadable, check_text
-from .schema import SCHEMA_VERSION, ClaimRecord, DocumentRecord, ErrorRecord, Stats, Timings, Usage
+from .schema import (
+    SCHEMA_VERSION,
+    ClaimRecord,
+    DocumentRecord,
+    ErrorRecord,
+    ModelClaim,
+    Stats,
+    Timings,
+    Usage,
+)
 
+Strategy = Literal["article", "sentence"]
+STRATEGIES: dict[str, str] = {"article": "claims", "sentence": "claims-sentence"}
 DEFAULT_CTX = 8192
 CONTEXT_MARGIN = 256
 Record = DocumentRecord | ErrorRecord
@@ -50,7 +62,8 @@ class Extractor:
         passes: int = 1,
         keep_ungrounded: bool = False,
         max_chars: int = DEFAULT_MAX_CHARS,
-        prompt: str = "claims",
+        strategy: Strategy = "article",
+        prompt: str | None = None,
         settings: CallSettings | None = None,
         endpoint: Endpoint | None = None,
         http_client: Any | None = None,
@@ -67,7 +80,14 @@ class Extractor:
         self.passes = passes
         self.keep_ungrounded = keep_ungrounded
         self.max_chars = max_chars
-        self.template = prompting.load(prompt)
+        if strategy not in STRATEGIES:
+            raise InputError(
+                f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
+            )
+        if strategy == "sentence" and passes > 1:
+            raise InputError("--passes > 1 works with the article strategy only")
+        self.strategy = strategy
+        self.template = prompting.load(prompt or STRATEGIES[strategy])
         self.recall = prompting.load("recall")
         self.settings = settings or CallSettings()
         self.http_client = http_client
@@ -121,20 +141,16 @@ class Extractor:
             if problem:
                 failures[index] = ErrorRecord(doc_id=doc.doc_id, error=problem)
         caller = self._caller() if len(failures) < len(docs) else None
-        slots = (
-            asyncio.Semaphore(self.concurrency or self.endpoint.parallel or 1) if caller else None
-        )
 
         async def one(index: int, doc: Loaded) -> Record:
             record: Record
-            if index in failures or caller is None or slots is None or isinstance(doc, Unreadable):
+            if index in failures or caller is None or isinstance(doc, Unreadable):
                 record = failures[index]
             else:
-                async with slots:
-                    try:
-                        record = await self._document(caller, doc.doc_id, doc.text)
-                    except ClaimtraceError as error:
-                        record = ErrorRecord(doc_id=doc.doc_id, error=str(error))
+                try:
+                    record = await self._document(caller, doc.doc_id, doc.text)
+                except ClaimtraceError as error:
+                    record = ErrorRecord(doc_id=doc.doc_id, error=str(error))
             if on_done:
                 on_done(index, record)
             return record
@@ -144,7 +160,8 @@ class Extractor:
     # --- one document -------------------------------------------------------
 
     def _caller(self) -> Caller:
-        return Caller(self.endpoint, self.cache, self.settings, self.http_client)
+        slots = self.concurrency or self.endpoint.parallel or 1
+        return Caller(self.endpoint, self.cache, self.settings, self.http_client, slots)
 
     def _budget(self) -> int:
         """Article tokens per call: the slot's context less prompt prefix and answer."""
@@ -154,20 +171,43 @@ class Extractor:
             prefix += self.settings.max_tokens + chunking.estimate_tokens(self.recall.final) + 256
         return max(ctx - prefix - self.settings.max_tokens - CONTEXT_MARGIN, 512)
 
+    def _units(self, text: str, split: list[sentences.Sentence]) -> list[Unit]:
+        """What one call reads: a chunk of the article, or one candidate sentence."""
+        if self.strategy == "sentence":
+            previous = {
+                s.number: split[i - 1].text if i else "(start of article)"
+                for i, s in enumerate(split)
+            }
+            return [
+                Unit(
+                    (s.start, s.end),
+                    self.template.render(before=previous[s.number], sentence=s.text),
+                    s.text,
+                )
+                for s in select.candidates(split)
+            ]
+        units = []
+        for chunk in chunking.split(split, self._budget()):
+            window = (chunk.sentences[0].start, chunk.sentences[-1].end)
+            article = text[window[0] : window[1]]
+            units.append(Unit(window, self.template.render(article=article), article))
+        return units
+
     async def _document(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
         problem = check_text(doc_id, text, self.max_chars)
         if problem:
             raise InputError(problem)
         started = time.monotonic()
         split = sentences.split(text)
-        chunks = chunking.split(split, self._budget())
-        stats = Stats(chunks=len(chunks), passes=self.passes)
+        units = self._units(text, split)
+        stats = Stats(chunks=len(units), passes=self.passes)
         usage = Usage()
         warnings: list[str] = []
-        found: list[ClaimRecord] = []
         model_s = 0.0
 
-        async def run(messages: list[dict[str, str]], version: str, article: str) -> list[object]:
+        async def run(
+            messages: list[dict[str, str]], version: str, article: str
+        ) -> list[ModelClaim]:
             nonlocal model_s
             result = await caller.call(messages, version, article)
             stats.calls += 0 if result.from_cache else 1
@@ -181,35 +221,33 @@ class Extractor:
                 setattr(usage, key, getattr(usage, key) + getattr(result.usage, key))
             return list(result.answer.claims)
 
-        for chunk in chunks:
-            window = (chunk.sentences[0].start, chunk.sentences[-1].end)
-            article = text[window[0] : window[1]]
-            messages = self.template.render(article=article)
-            answer = await run(messages, self.template.version, article)
-            grounded = resolve.resolve(text, split, answer, window, self.keep_ungrounded)  # type: ignore[arg-type]
+        def ground(answer: list[ModelClaim], window: tuple[int, int]) -> list[ClaimRecord]:
+            grounded = resolve.resolve(text, split, answer, window, self.keep_ungrounded)
             stats.dropped_ungrounded += grounded.dropped
             warnings.extend(grounded.warnings)
-            chunk_claims = grounded.claims
+            return grounded.claims
+
+        async def unit_claims(unit: Unit) -> list[ClaimRecord]:
+            answer = await run(unit.messages, self.template.version, unit.article)
+            claims = ground(answer, unit.window)
             for _ in range(self.passes - 1):
                 follow = [
-                    *messages,
+                    *unit.messages,
                     {"role": "assistant", "content": _answer_json(answer)},
                     {
                         "role": "user",
-                        "content": self.recall.final.replace("{found}", _found_list(chunk_claims)),
+                        "content": self.recall.final.replace("{found}", _found_list(claims)),
                     },
                 ]
-                extra = await run(follow, self.prompt_version, article)
-                more = resolve.resolve(text, split, extra, window, self.keep_ungrounded)  # type: ignore[arg-type]
-                stats.dropped_ungrounded += more.dropped
-                warnings.extend(more.warnings)
-                fresh = merge.new_only(chunk_claims, more.claims)
-                chunk_claims = chunk_claims + fresh
+                extra = await run(follow, self.prompt_version, unit.article)
+                claims = claims + merge.new_only(claims, ground(extra, unit.window))
                 answer = answer + extra
-            found.extend(chunk_claims)
-        claims, stats.merged_duplicates = merge.merge(found)
-        if len(chunks) > 1:
-            warnings.append(f"article split into {len(chunks)} chunks to fit the context")
+            return claims
+
+        per_unit = await asyncio.gather(*(unit_claims(u) for u in units))
+        claims, stats.merged_duplicates = merge.merge([c for batch in per_unit for c in batch])
+        if self.strategy == "article" and len(units) > 1:
+            warnings.append(f"article split into {len(units)} chunks to fit the context")
         if stats.salvaged_incomplete:
             warnings.append("an answer was cut at max_tokens; its complete items were kept")
         return DocumentRecord(
@@ -228,8 +266,17 @@ class Extractor:
         )
 
 
-def _answer_json(claims: list[object]) -> str:
-    items = [c.model_dump() for c in claims]  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class Unit:
+    """One call's worth of the article: its span, messages, and the text it quotes."""
+
+    window: tuple[int, int]
+    messages: list[dict[str, str]]
+    article: str
+
+
+def _answer_json(claims: list[ModelClaim]) -> str:
+    items = [c.model_dump() for c in claims]
     return json.dumps({"claims": items}, ensure_ascii=False)
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import ground
+from .attribution import canonical
 from .schema import Casualty, ClaimRecord, Grounding, ModelClaim, Source, Span
 from .sentences import Sentence
 
@@ -117,7 +118,7 @@ def resolve_claim(
         )
     cue = None if author else cue
     evidence = text[start:end] if end > start else claim.quote
-    source_name = None if author else claim.source
+    source_name = None if author else canonical(claim.source, text)
     return ClaimRecord(
         evidence=evidence,
         statement=_statement(evidence, source_name, cue),

@@ -1,0 +1,186 @@
+"""What the routes call to extract: admission, the endpoint, deadlines and per-request options.
+
+One `Extractor` (its cache and endpoint) serves every request; a request's
+options run on a shallow copy of it, so nothing is rebuilt per request. The
+endpoint is resolved in a worker thread, once, shared by every waiting
+request: resolving may start the local llama-server, which takes a while and
+blocks, and the event loop must keep answering /healthz and 429s meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+from typing import Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import ClaimtraceError, InputError
+from ..extractor import Extractor
+from ..llm.endpoint import Endpoint
+from ..load import check_text
+from ..schema import DocumentRecord, ErrorRecord
+from .config import ServiceConfig
+from .errors import ShuttingDown, UpstreamTimeout, problem_from
+from .gate import Gate, Ticket
+from .metrics import Metrics
+
+Record = DocumentRecord | ErrorRecord
+UpstreamStatus = Literal["ok", "not_started", "starting", "unreachable", "error"]
+
+
+class ExtractOptions(BaseModel):
+    """Per-request extraction settings (the rest are the service's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    passes: int = Field(1, ge=1, le=3, description="Extraction passes; 2 adds a recall pass.")
+    keep_ungrounded: bool = Field(
+        False, description="Keep claims whose quote is not found, as grounding 'none'."
+    )
+    cache: bool = Field(True, description="Read and write the response cache.")
+
+
+class UpstreamHealth(BaseModel):
+    status: UpstreamStatus
+    base_url: str | None = None
+    model: str | None = None
+    detail: str | None = None
+
+
+class Engine:
+    """Runs documents through the extractor within the service's limits."""
+
+    def __init__(self, extractor: Extractor, config: ServiceConfig, metrics: Metrics) -> None:
+        self.extractor = extractor
+        self.config = config
+        self.metrics = metrics
+        self.gate = Gate(config.concurrency, config.queue)
+        self._endpoint: Endpoint | None = None
+        self._resolving: asyncio.Future[Endpoint] | None = None
+        self._resolve_error: str | None = None
+        self._inflight: set[asyncio.Task[DocumentRecord]] = set()
+
+    # --- admission and the endpoint -------------------------------------------
+
+    def admit(self, documents: int = 1) -> Ticket:
+        """Places for a request's documents, or Overloaded (-> 429) at once."""
+        return self.gate.reserve(documents)
+
+    async def endpoint(self) -> Endpoint:
+        """The resolved endpoint; the first caller starts resolving, the others wait for it."""
+        if self._endpoint is not None:
+            return self._endpoint
+        if self._resolving is None:
+            extractor = self.extractor
+            self._resolving = asyncio.ensure_future(asyncio.to_thread(lambda: extractor.endpoint))
+            self._resolving.add_done_callback(self._resolved)
+        # Shielded: a request that gives up must not cancel the start others wait for.
+        return await asyncio.shield(self._resolving)
+
+    def _resolved(self, future: asyncio.Future[Endpoint]) -> None:
+        if future.cancelled():
+            self._resolving = None
+        elif (error := future.exception()) is not None:
+            self._resolving = None  # the next request tries again
+            self._resolve_error = str(error)
+        else:
+            self._endpoint = future.result()
+            self._resolve_error = None
+
+    async def upstream_health(self) -> UpstreamHealth:
+        """Whether the model endpoint answers, without starting anything."""
+        endpoint = self._endpoint
+        if endpoint is None:
+            status: UpstreamStatus = "starting" if self._resolving else "not_started"
+            if self._resolve_error:
+                status = "error"
+            return UpstreamHealth(
+                status=status,
+                base_url=self.config.upstream_base_url,
+                detail=self._resolve_error
+                or "the local llama-server starts with the first extraction",
+            )
+        health = UpstreamHealth(status="ok", base_url=endpoint.base_url, model=endpoint.model)
+        try:
+            async with httpx.AsyncClient(timeout=self.config.health_timeout_s) as client:
+                response = await client.get(
+                    f"{endpoint.base_url}/models",
+                    headers={"Authorization": f"Bearer {endpoint.api_key}"},
+                )
+        except httpx.HTTPError as error:
+            health.status, health.detail = "unreachable", f"{type(error).__name__}: {error}"
+            return health
+        if response.status_code != 200:
+            health.status, health.detail = "error", f"GET /models answered {response.status_code}"
+        return health
+
+    # --- extraction -------------------------------------------------------------
+
+    async def extract(self, text: str, doc_id: str, options: ExtractOptions) -> DocumentRecord:
+        """One document (its ticket already reserved): a record, or InputError/BackendError."""
+        try:
+            record = await self._extract(text, doc_id, options)
+        except ClaimtraceError:
+            self.metrics.documents["error"] += 1
+            raise
+        self.metrics.observe_record(record)
+        return record
+
+    async def _extract(self, text: str, doc_id: str, options: ExtractOptions) -> DocumentRecord:
+        problem = check_text(doc_id, text, self.extractor.max_chars)
+        if problem:
+            raise InputError(problem)
+        async with self.gate.slot():
+            extractor = await self._extractor_for(options)
+            task = asyncio.ensure_future(extractor.aextract(text, doc_id))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(self.config.timeout_s):
+                    return await task
+            except TimeoutError as error:
+                raise UpstreamTimeout(
+                    f"{doc_id}: no answer within {self.config.timeout_s:g}s "
+                    f"(waited {time.monotonic() - started:.0f}s)"
+                ) from error
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise  # this request itself was cancelled (client gone, server stopping)
+                raise ShuttingDown(f"{doc_id}: cancelled, the service is shutting down") from None
+
+    async def extract_batch(
+        self, documents: list[tuple[str, str]], options: ExtractOptions
+    ) -> list[Record]:
+        """Many documents, concurrently within the gate; a failure is that document's record."""
+
+        async def one(doc_id: str, text: str) -> Record:
+            try:
+                return await self.extract(text, doc_id, options)
+            except ClaimtraceError as error:
+                self.metrics.count_error(problem_from(error).kind)
+                return ErrorRecord(doc_id=doc_id, error=str(error))
+
+        return list(await asyncio.gather(*(one(d, t) for d, t in documents)))
+
+    async def _extractor_for(self, options: ExtractOptions) -> Extractor:
+        await self.endpoint()
+        if options == ExtractOptions():
+            return self.extractor
+        variant = copy.copy(self.extractor)  # shares the resolved endpoint, cache and prompts
+        variant.passes = options.passes
+        variant.keep_ungrounded = options.keep_ungrounded
+        variant.cache = self.extractor.cache if options.cache else None
+        return variant
+
+    async def shutdown(self, grace_s: float = 5.0) -> None:
+        """Give in-flight extractions `grace_s` to finish, then cancel what is left."""
+        if self._inflight:
+            await asyncio.wait(set(self._inflight), timeout=grace_s)
+        for task in list(self._inflight):
+            task.cancel()
+        if self._inflight:
+            await asyncio.wait(set(self._inflight), timeout=1.0)
