@@ -13,7 +13,7 @@ from .errors import InputError
 from .load import DEFAULT_MAX_CHARS, Loaded, iter_corpus, iter_paths
 from .pipeline import extract_to_jsonl
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 cache_app = typer.Typer(help="The on-disk response cache: stats and clear.")
 
 

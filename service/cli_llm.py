@@ -21,7 +21,7 @@ from rich.table import Table
 from .llm import build, endpoint, models, server
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 models_app = typer.Typer(help="Model registry: list, pull, register and verify GGUF models.")
 llm_app = typer.Typer(help="The local llama-server: build, start, status, stop, check.")

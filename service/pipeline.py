@@ -62,7 +62,7 @@ def extract_to_jsonl(
     pending: dict[int, Record] = {}
     next_index = 0
     show = len(documents) > 1 if progress is None else progress
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     with (
         JsonlWriter(out_path) as writer,
         Progress(

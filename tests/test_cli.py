@@ -111,3 +111,12 @@ def test_help_on_every_command() -> None:
     ):
         result = run(*args)
         assert result.returncode == 0 and "Usage" in result.stdout, args
+
+
+def test_five_megabyte_article_is_refused_with_an_error_record(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("The monitor said 3 people were killed. " * 140_000)  # about 5.3 MB
+    out = tmp_path / "out.jsonl"
+    result = run("extract", str(big), "--out", str(out), "--base-url", "http://127.0.0.1:9/v1")
+    one_error_line(result, 1, "over the limit of 500,000 (raise it with --max-chars)")
+    assert '"error"' in out.read_text()
