@@ -39,13 +39,14 @@ def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
 
 
 def _mode(text: str, start: int, end: int, sentence: Sentence | None, author: bool) -> str:
-    """`direct` when the evidence sits inside quotation marks, else `indirect`."""
+    """`direct` when the whole evidence stands inside quotation marks, else `indirect`."""
     if author:
         return "unattributed"
     lo = sentence.start if sentence else 0
-    before = sum(text.count(mark, lo, start) for mark in _QUOTE_MARKS)
-    inside = any(mark in text[start:end] for mark in _QUOTE_MARKS)
-    return "direct" if before % 2 == 1 or inside else "indirect"
+    opened = sum(text.count(mark, lo, start) for mark in _QUOTE_MARKS) % 2 == 1
+    inner = sum(text.count(mark, start, end) for mark in _QUOTE_MARKS)
+    quoted_whole = text[start : start + 1] in _QUOTE_MARKS and text[end - 1 : end] in _QUOTE_MARKS
+    return "direct" if (opened and inner == 0) or (quoted_whole and inner == 2) else "indirect"
 
 
 _STOP = frozenset("""the a an of for and in on at to by from with syrian syria's""".split())  # noqa: SIM905

@@ -87,3 +87,12 @@ def test_cue_missing_from_sentence_and_source_absent_means_author() -> None:
     (record,) = result.claims
     assert record.source.type == "author" and record.source.name is None
     assert record.cue is None and record.mode == "unattributed"
+
+
+def test_mode_is_direct_only_for_evidence_inside_quotation_marks() -> None:
+    text = 'He said: "Twenty people were killed in Homs." Activists called Russia "shameful" today.'
+    split = sentences.split(text)
+    inside = resolve._mode(text, text.index("Twenty"), text.index(" in Homs"), split[0], False)
+    partial = resolve._mode(text, text.index("Russia"), text.index(" today"), split[1], False)
+    assert (inside, partial) == ("direct", "indirect")
+    assert resolve._mode(text, 0, 5, split[0], True) == "unattributed"
