@@ -13,7 +13,12 @@ import re
 from functools import lru_cache
 
 _NAME = re.compile(
-    r"\b(?:[A-Z][\w'’.-]*)(?:\s+(?:of|for|the|and|on|al-|el-|de)?\s*[A-Z][\w'’.-]*){1,7}"
+    r"\b(?:[A-Z][\w'’-]*)(?:[ \t]+(?:of|for|the|and|on|al-|el-|de)?[ \t]*[A-Z][\w'’-]*){1,7}"
+)
+_DATES = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sep|Sept|Oct|Nov|Dec)\b"
 )
 _GENERIC_LEAD = re.compile(
     r"^(?:the|a|an|its|his|her|their|this|that|britain-based|uk-based|london-based|"
@@ -53,8 +58,14 @@ def canonical(name: str | None, article: str) -> str | None:
         return name
     base = name.strip()
     lowered = base.lower()
-    whole = re.compile(rf"\b{re.escape(lowered)}\b")
-    longer = [n for n in names_in(article) if len(n) > len(base) and whole.search(n.lower())]
+    # A proper name grows only to the left ("Erdogan" -> "Tayyip Erdogan"), never
+    # into what a title-case headline runs on with ("AFP" -> "AFP Friday").
+    ending = re.compile(rf"\b{re.escape(lowered)}$")
+    longer = [
+        n
+        for n in names_in(article)
+        if len(n) > len(base) and ending.search(n.lower()) and not _DATES.search(n)
+    ]
     if longer:
         return longer[0]
     head = _head(base)
@@ -65,9 +76,9 @@ def canonical(name: str | None, article: str) -> str | None:
         for monitor in _MONITORS:
             if monitor.lower() in article.lower():
                 return monitor
-    if base[:1].isupper() and len(base.split()) > 1:
-        return base  # already a proper name
+    if base[:1].isupper():
+        return base  # a proper name: only the leftward growth above applies
     for candidate in names_in(article):
-        if re.search(rf"\b{re.escape(head)}\b", candidate.lower()):
+        if re.search(rf"\b{re.escape(head)}\b", candidate.lower()) and not _DATES.search(candidate):
             return candidate
     return base
