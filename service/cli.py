@@ -10,6 +10,7 @@ from .cli_extract import cache_app, extract
 from .cli_llm import llm_app, models_app
 from .errors import ClaimtraceError
 from .harness.cli import eval_app
+from .http.serve import serve
 
 app = typer.Typer(
     help="Extract grounded claims, attributions and casualty figures from news articles.",
@@ -18,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("extract")(extract)
+app.command("serve")(serve)
 app.add_typer(cache_app, name="cache")
 app.add_typer(models_app, name="models")
 app.add_typer(llm_app, name="llm")

@@ -29,7 +29,7 @@ def extract(
     ),
     passes: int = typer.Option(1, min=1, max=3, help="Extraction passes; 2 adds a recall pass."),
     strategy: str = typer.Option(
-        "article",
+        "sentence",
         help="`article`: one call per article (chunked if long); `sentence`: one "
         "call per sentence that holds a cue or a figure.",
     ),

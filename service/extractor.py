@@ -62,7 +62,7 @@ class Extractor:
         passes: int = 1,
         keep_ungrounded: bool = False,
         max_chars: int = DEFAULT_MAX_CHARS,
-        strategy: Strategy = "article",
+        strategy: Strategy = "sentence",
         prompt: str | None = None,
         settings: CallSettings | None = None,
         endpoint: Endpoint | None = None,
@@ -85,7 +85,9 @@ class Extractor:
                 f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
             )
         if strategy == "sentence" and passes > 1:
-            raise InputError("--passes > 1 works with the article strategy only")
+            raise InputError(
+                "--passes > 1 needs --strategy article (sentence calls see one sentence)"
+            )
         self.strategy = strategy
         self.template = prompting.load(prompt or STRATEGIES[strategy])
         self.recall = prompting.load("recall")

@@ -196,7 +196,8 @@ def find_count(text: str, count: int, lo: int, hi: int) -> int | None:
 
 _NUMBER_WORD = "|".join(_UNITS[1:] + _TENS + ["dozens", "scores", "hundreds", "thousands"])
 _CLAUSE_BREAK = re.compile(
-    r"\s*[,;:][\"'”’]?\s+|\s+[-–—]+\s+|\s+(?=(?:and|while|but|as well as)\s+(?:at least\s+|"
+    r"\s*[,;:][\"'”’]?\s+|\s+[-–—]+\s+|\s+(?=(?:and|while|but|as well as)\s+"
+    r"(?:(?:killing|injuring|wounding|leaving|claiming)\s+)?(?:at least\s+|"
     r"more than\s+|about\s+|some\s+|nearly\s+|over\s+|another\s+)?(?:\d+|" + _NUMBER_WORD + r")\b)",
     re.IGNORECASE,
 )
@@ -294,3 +295,37 @@ def evidence_span(
     if _words(text, start, end) < 2:
         return trim(text, *whole)
     return start, end
+
+
+# Who was hit, by the noun that follows a figure (the guide's own categories).
+_VICTIM_NOUNS: tuple[tuple[str, str], ...] = (
+    (
+        "civilians",
+        r"civilians?|children|child|kids|women|students|schoolchildren|protesters|"
+        r"demonstrators|pilgrims|worker\w*|volunteers|staff|families|doctors|medics|"
+        r"journalists|refugees|residents|citizens|patients|teachers",
+    ),
+    (
+        "security_forces",
+        r"soldiers?|troops|servicemen|policem[ae]n|police|officers|guards|"
+        r"personnel|army|regime forces|government forces|pro-government",
+    ),
+    (
+        "armed_group",
+        r"rebels?|militants?|fighters?|jihadists?|terrorists?|gunmen|insurgents|"
+        r"extremists|members|commanders|defectors|deserters|mercenaries",
+    ),
+    ("unspecified", r"people|persons?|others|individuals|syrians|bodies|victims|lives"),
+)
+
+
+def victims_after(text: str, at: int, end: int) -> str | None:
+    """The victims category named within four words after the figure at `at`, if any."""
+    tail = text[at:end].split()[1:6]
+    window = " ".join(tail).lower()
+    best: tuple[int, str] | None = None
+    for category, nouns in _VICTIM_NOUNS:
+        match = re.search(rf"\b(?:{nouns})\b", window)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), category)
+    return best[1] if best else None

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from . import ground
 from .attribution import canonical
-from .schema import Casualty, ClaimRecord, Grounding, ModelClaim, Source, Span
+from .schema import Casualty, ClaimRecord, Grounding, ModelClaim, Source, Span, Victims
 from .sentences import Sentence
 
 _QUOTE_MARKS = '"“”'
@@ -73,6 +74,18 @@ def _statement(evidence: str, source: str | None, cue: str | None) -> str:
     return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 
+def _victims(text: str, start: int, end: int, count: int, said: Victims) -> Victims:
+    """The noun after the figure decides ("34 people" is unspecified); else the model's word.
+
+    `mixed` from the model is kept: it depends on a breakdown elsewhere in the text.
+    """
+    if said == "mixed" or end <= start:
+        return said
+    at = ground.find_count(text, count, start, end)
+    named = ground.victims_after(text, at, end) if at is not None else None
+    return cast(Victims, named) if named else said
+
+
 def resolve_claim(
     text: str,
     sentences: list[Sentence],
@@ -113,7 +126,7 @@ def resolve_claim(
             count=claim.casualty.count,
             qualifier=claim.casualty.qualifier,
             outcome=claim.casualty.outcome,
-            victims=claim.casualty.victims,
+            victims=_victims(text, start, end, claim.casualty.count, claim.casualty.victims),
             location=ground.verbatim(text, claim.casualty.location, near),
             period=ground.verbatim(text, claim.casualty.period, near),
         )

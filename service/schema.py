@@ -230,10 +230,10 @@ class ModelAnswer(BaseModel):
         return self
 
 
-def _schema_version() -> str:
-    """Hash of the model-facing JSON schema: a change must invalidate cached answers."""
-    blob = json.dumps(ModelAnswer.model_json_schema(), sort_keys=True).encode()
+def schema_version(model: type[BaseModel]) -> str:
+    """Hash of a model-facing JSON schema: a change must invalidate cached answers."""
+    blob = json.dumps(model.model_json_schema(), sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:12]
 
 
-SCHEMA_VERSION = _schema_version()
+SCHEMA_VERSION = schema_version(ModelAnswer)

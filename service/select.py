@@ -38,8 +38,17 @@ NUMBER = re.compile(
 )
 
 
+BOILERPLATE = re.compile(
+    r"\b(?:subscribe|newsletter|click here|follow us|sign up|all rights reserved|"
+    r"read more|more from)\b",
+    re.IGNORECASE,
+)
+
+
 def may_hold_claim(text: str) -> bool:
-    """A cue of attribution, or a number next to a word for people being hit."""
+    """A cue of attribution, or a number next to a word for people being hit; no boilerplate."""
+    if BOILERPLATE.search(text):
+        return False
     return bool(CUE.search(text)) or bool(NUMBER.search(text) and HARM.search(text))
 
 

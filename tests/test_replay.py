@@ -15,7 +15,7 @@ import instructor
 import openai
 import pytest
 
-from service import Extractor
+from service import Extractor, select, sentences
 from service.call import CallSettings
 from service.errors import BackendError
 from service.ground import find_count
@@ -46,7 +46,9 @@ class FaultyTransport(httpx2.AsyncBaseTransport):
 
 
 def _extractor(endpoint: Endpoint, **kwargs: object) -> Extractor:
+    """The article strategy (one request per article) unless a test asks otherwise."""
     settings = kwargs.pop("settings", CallSettings(backoff_max_s=0.01))
+    kwargs.setdefault("strategy", "article")
     return Extractor(endpoint=endpoint, cache=False, settings=settings, **kwargs)  # type: ignore[arg-type]
 
 
@@ -66,6 +68,19 @@ def test_seed_end_to_end(recorder, recorded_endpoint, seed_text) -> None:
         )
     assert record.usage.prompt_tokens > 1000 and record.usage.completion_tokens > 0
     assert record.stats.calls == 1 and not record.cache_hit
+
+
+def test_sentence_strategy_end_to_end(recorder, recorded_endpoint, seed_text) -> None:
+    with recorder.use_cassette("seed_004_sentence.yaml") as cassette:
+        record = _extractor(recorded_endpoint, strategy="sentence").extract(seed_text, "004")
+    candidates = select.candidates(sentences.split(seed_text))
+    assert record.stats.calls == len(candidates) == len(cassette.requests)
+    assert record.claims and record.stats.dropped_ungrounded <= len(record.claims)
+    for claim in record.claims:
+        assert seed_text[claim.span.start : claim.span.end] == claim.evidence
+    assert any(c.source.name == "Syrian Observatory for Human Rights" for c in record.claims)
+    # the fixed prefix is evaluated once; later calls reuse it from llama-server's cache
+    assert record.usage.cached_prompt_tokens > 0.8 * record.usage.prompt_tokens
 
 
 def test_validation_error_is_reasked(recorder, recorded_endpoint) -> None:
@@ -118,11 +133,13 @@ def test_probe_detects_enforced_json_schema(recorder, recorded_endpoint) -> None
 
 def test_warm_cache_makes_no_call(recorder, recorded_endpoint, seed_text, tmp_path) -> None:
     with recorder.use_cassette("seed_004.yaml"):
-        first = Extractor(endpoint=recorded_endpoint, cache_dir=tmp_path).extract(seed_text, "004")
+        first = Extractor(
+            endpoint=recorded_endpoint, cache_dir=tmp_path, strategy="article"
+        ).extract(seed_text, "004")
     # No cassette now: any request would fail to connect (nothing listens in replay).
     blocked = httpx2.AsyncClient(transport=FaultyTransport("503", failures=99))
-    second = Extractor(endpoint=recorded_endpoint, cache_dir=tmp_path, http_client=blocked).extract(
-        seed_text, "004"
-    )
+    second = Extractor(
+        endpoint=recorded_endpoint, cache_dir=tmp_path, http_client=blocked, strategy="article"
+    ).extract(seed_text, "004")
     assert second.cache_hit and second.stats.calls == 0 and second.stats.cache_hits == 1
     assert [c.model_dump() for c in second.claims] == [c.model_dump() for c in first.claims]

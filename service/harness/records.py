@@ -7,31 +7,21 @@ read by the trust figures and the HTML report.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import get_args
 
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
-SourceType = Literal[
-    "government",
-    "military",
-    "state_media",
-    "armed_group",
-    "intl_org",
-    "ngo",
-    "activist",
-    "media",
-    "witness",
-    "expert",
-    "anonymous",
-    "author",
-]
-Mode = Literal["direct", "indirect", "unattributed"]
-Kind = Literal["casualty", "responsibility", "event", "position", "other"]
-Certainty = Literal["asserted", "hedged", "denied"]
-Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to"]
-Outcome = Literal["killed", "injured", "executed", "detained", "missing", "displaced"]
-Victims = Literal["civilians", "security_forces", "armed_group", "mixed", "unspecified"]
-Grounding = Literal["exact", "normalized", "fuzzy", "none"]
+# The guide's enums are defined once, with the claim schema they belong to.
+from ..schema import (
+    Certainty,
+    Grounding,
+    Kind,
+    Mode,
+    Outcome,
+    Qualifier,
+    SourceType,
+    Victims,
+)
 
 SOURCE_TYPES: tuple[str, ...] = get_args(SourceType)
 KINDS: tuple[str, ...] = get_args(Kind)

@@ -23,7 +23,7 @@ class ExtractRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, description="The article; offsets in the record index it.")
     doc_id: str | None = DOC_ID
-    options: ExtractOptions = Field(default_factory=ExtractOptions)
+    options: ExtractOptions = Field(default_factory=lambda: ExtractOptions())
 
 
 class BatchDocument(BaseModel):
@@ -37,7 +37,7 @@ class BatchRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     documents: list[BatchDocument] = Field(min_length=1)
-    options: ExtractOptions = Field(default_factory=ExtractOptions)
+    options: ExtractOptions = Field(default_factory=lambda: ExtractOptions())
 
 
 class BatchResponse(BaseModel):

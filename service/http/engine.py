@@ -35,11 +35,13 @@ class ExtractOptions(BaseModel):
     """Per-request extraction settings (the rest are the service's)."""
 
     model_config = ConfigDict(extra="forbid")
-    passes: int = Field(1, ge=1, le=3, description="Extraction passes; 2 adds a recall pass.")
-    keep_ungrounded: bool = Field(
-        False, description="Keep claims whose quote is not found, as grounding 'none'."
+    passes: int = Field(
+        default=1, ge=1, le=3, description="Extraction passes; 2 adds a recall pass."
     )
-    cache: bool = Field(True, description="Read and write the response cache.")
+    keep_ungrounded: bool = Field(
+        default=False, description="Keep claims whose quote is not found, as grounding 'none'."
+    )
+    cache: bool = Field(default=True, description="Read and write the response cache.")
 
 
 class UpstreamHealth(BaseModel):
@@ -61,11 +63,14 @@ class Engine:
         self._resolving: asyncio.Future[Endpoint] | None = None
         self._resolve_error: str | None = None
         self._inflight: set[asyncio.Task[DocumentRecord]] = set()
+        self.draining = False
 
     # --- admission and the endpoint -------------------------------------------
 
     def admit(self, documents: int = 1) -> Ticket:
         """Places for a request's documents, or Overloaded (-> 429) at once."""
+        if self.draining:
+            raise ShuttingDown("the service is shutting down; retry on another instance")
         return self.gate.reserve(documents)
 
     async def endpoint(self) -> Endpoint:
@@ -93,14 +98,15 @@ class Engine:
         """Whether the model endpoint answers, without starting anything."""
         endpoint = self._endpoint
         if endpoint is None:
-            status: UpstreamStatus = "starting" if self._resolving else "not_started"
             if self._resolve_error:
-                status = "error"
+                status: UpstreamStatus = "error"
+                detail = self._resolve_error
+            elif self._resolving:
+                status, detail = "starting", "connecting (a local llama-server may be starting)"
+            else:
+                status, detail = "not_started", "the endpoint is resolved by the first extraction"
             return UpstreamHealth(
-                status=status,
-                base_url=self.config.upstream_base_url,
-                detail=self._resolve_error
-                or "the local llama-server starts with the first extraction",
+                status=status, base_url=self.config.upstream_base_url, detail=detail
             )
         health = UpstreamHealth(status="ok", base_url=endpoint.base_url, model=endpoint.model)
         try:
@@ -133,6 +139,8 @@ class Engine:
         if problem:
             raise InputError(problem)
         async with self.gate.slot():
+            if self.draining:  # queued while the service began to stop
+                raise ShuttingDown(f"{doc_id}: not started, the service is shutting down")
             extractor = await self._extractor_for(options)
             task = asyncio.ensure_future(extractor.aextract(text, doc_id))
             self._inflight.add(task)
@@ -176,11 +184,16 @@ class Engine:
         variant.cache = self.extractor.cache if options.cache else None
         return variant
 
-    async def shutdown(self, grace_s: float = 5.0) -> None:
-        """Give in-flight extractions `grace_s` to finish, then cancel what is left."""
+    async def drain(self, grace_s: float | None) -> None:
+        """Stop admitting, give in-flight extractions `grace_s`, then cancel what is left.
+
+        Cancelled documents answer 503 (in-stream for SSE), so their clients
+        get a JSON error rather than a dropped connection.
+        """
+        self.draining = True
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=grace_s)
         for task in list(self._inflight):
             task.cancel()
         if self._inflight:
-            await asyncio.wait(set(self._inflight), timeout=1.0)
+            await asyncio.wait(set(self._inflight), timeout=5.0)

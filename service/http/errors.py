@@ -109,14 +109,14 @@ def openai_face(path: str) -> bool:
 _OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}
 
 
-def error_response(problem: Problem, path: str, metrics: Metrics | None) -> JSONResponse:
-    """The JSON error for `path`'s dialect; counted under its kind."""
+def error_payload(
+    problem: Problem, path: str, metrics: Metrics | None
+) -> tuple[int, dict[str, object]]:
+    """Status and body of the JSON error in `path`'s dialect; counted under its kind."""
     if metrics is not None:
         metrics.count_error(problem.kind)
-    headers = dict(problem.headers)
     if not openai_face(path):
-        body = ErrorBody(error=problem.message, kind=problem.kind)
-        return JSONResponse(body.model_dump(), status_code=problem.status, headers=headers)
+        return problem.status, ErrorBody(error=problem.message, kind=problem.kind).model_dump()
     # OpenAI answers a malformed request with 400, never 422.
     status = 400 if problem.status == 422 else problem.status
     kind = _OPENAI_TYPES.get(status) or (
@@ -125,6 +125,10 @@ def error_response(problem: Problem, path: str, metrics: Metrics | None) -> JSON
     detail = OpenAIErrorDetail(
         message=problem.message, type=kind, param=problem.param, code=problem.kind
     )
-    return JSONResponse(
-        OpenAIErrorBody(error=detail).model_dump(), status_code=status, headers=headers
-    )
+    return status, OpenAIErrorBody(error=detail).model_dump()
+
+
+def error_response(problem: Problem, path: str, metrics: Metrics | None) -> JSONResponse:
+    """The JSON error response for `path`'s dialect."""
+    status, payload = error_payload(problem, path, metrics)
+    return JSONResponse(payload, status_code=status, headers=dict(problem.headers))

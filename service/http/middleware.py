@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hmac
 import time
+from collections.abc import Sequence
 from email.message import Message
 
-from starlette.types import ASGIApp, Message as AsgiMessage, Receive, Scope, Send
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
 
 from .errors import Problem, error_response
 from .metrics import Metrics
@@ -22,9 +25,10 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 class MetricsMiddleware:
     """Counts every request by route template and status, and times it to its last byte."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, routes: Sequence[BaseRoute]) -> None:
         self.app = app
         self.metrics = metrics
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,10 +46,16 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, timed_send)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.metrics.observe_request(
-                route, scope["method"], status, time.monotonic() - started
-            )
+            route = getattr(scope.get("route"), "path", None) or self._template(scope)
+            self.metrics.observe_request(route, scope["method"], status, time.monotonic() - started)
+
+    def _template(self, scope: Scope) -> str:
+        """The route a request refused before routing (401, 413, 415) was meant for."""
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is not Match.NONE:
+                return str(getattr(route, "path", "unmatched"))
+        return "unmatched"
 
 
 class AuthMiddleware:

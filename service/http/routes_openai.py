@@ -10,6 +10,8 @@ proxies do not time out an idle minute), then the record in content deltas.
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -20,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from ..load import check_text
 from ..schema import DocumentRecord
 from .engine import Engine, ExtractOptions
-from .errors import OpenAIErrorBody, Problem, error_response, problem_from
+from .errors import OpenAIErrorBody, Problem, error_payload, problem_from
 from .gate import Ticket
 from .openai_models import (
     TASK_CLAIMS,
@@ -82,7 +84,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> obj
     if problem := check_text(doc_id, text, engine.extractor.max_chars):
         raise Problem(400, "invalid_request", f"last user message: {problem}", param="messages")
     ticket = engine.admit(1)
-    reply = Reply(completion_id, service_of(request).created, body.model)
+    reply = Reply(completion_id, int(time.time()), body.model)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         chunks = reply.stream(engine, text, doc_id, options, include_usage, request.url.path)
@@ -99,7 +101,10 @@ def _check_response_format(body: ChatCompletionRequest) -> None:
     schema = fmt.json_schema.schema_ if fmt.json_schema else None
     if schema is None:
         raise Problem(
-            400, "invalid_request", "response_format json_schema needs a schema", "response_format"
+            400,
+            "invalid_request",
+            "response_format json_schema needs a schema",
+            param="response_format",
         )
     if reason := mismatch(schema):
         raise Problem(
@@ -135,8 +140,11 @@ class Reply:
             created=self.created,
             model=self.model,
             choices=[ChunkChoice(delta=delta, finish_reason="stop" if finish else None)],
-        )
-        return _event(data.model_dump_json(exclude_none=not usage, exclude={"usage"} if not usage else None))
+        ).model_dump(mode="json", exclude={"system_fingerprint"})
+        data["choices"][0]["delta"] = delta.model_dump(exclude_none=True)
+        if not usage:  # with include_usage, OpenAI sends `"usage": null` until the last chunk
+            del data["usage"]
+        return _event(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
     async def stream(
         self,
@@ -156,9 +164,8 @@ class Reply:
                     yield ": working\n\n"
             record = work.result()
         except Exception as error:  # after the 200: the error travels in the stream
-            problem = problem_from(error)
-            response = error_response(problem, path, engine.metrics)
-            yield f"data: {response.body.decode()}\n\n"
+            _, payload = error_payload(problem_from(error), path, engine.metrics)
+            yield _event(json.dumps(payload, separators=(",", ":")))
             yield "data: [DONE]\n\n"
             return
         finally:
@@ -172,7 +179,7 @@ class Reply:
             final = ChatCompletionChunk(
                 id=self.id, created=self.created, model=self.model, choices=[], usage=_usage(record)
             )
-            yield _event(final.model_dump_json(exclude_none=True))
+            yield _event(final.model_dump_json(exclude={"system_fingerprint"}))
         yield "data: [DONE]\n\n"
 
 

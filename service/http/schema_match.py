@@ -73,9 +73,10 @@ def _check(theirs: Any, t_root: Schema, ours: Any, o_root: Schema, at: str) -> s
                 return f"{at}: the record has {kind}, the schema wants {'/'.join(sorted(wanted))}"
     our_values = ours.get("enum", [ours["const"]] if "const" in ours else None)
     their_values = theirs.get("enum", [theirs["const"]] if "const" in theirs else None)
-    if their_values is not None:
-        if our_values is None or not set(map(str, our_values)) <= set(map(str, their_values)):
-            return f"{at}: the schema narrows the values the record may hold"
+    if their_values is not None and (
+        our_values is None or not set(map(str, our_values)) <= set(map(str, their_values))
+    ):
+        return f"{at}: the schema narrows the values the record may hold"
     if "properties" in theirs or "required" in theirs or "additionalProperties" in theirs:
         return _check_object(theirs, t_root, ours, o_root, at)
     if "items" in theirs and "items" in ours:
@@ -83,7 +84,9 @@ def _check(theirs: Any, t_root: Schema, ours: Any, o_root: Schema, at: str) -> s
     return None
 
 
-def _check_object(theirs: Schema, t_root: Schema, ours: Schema, o_root: Schema, at: str) -> str | None:
+def _check_object(
+    theirs: Schema, t_root: Schema, ours: Schema, o_root: Schema, at: str
+) -> str | None:
     our_props: Schema = ours.get("properties", {})
     their_props: Schema = theirs.get("properties", {})
     for name in theirs.get("required", []):

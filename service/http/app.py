@@ -1,0 +1,160 @@
+"""Build the FastAPI app: state, middleware, error handlers and routes.
+
+The app owns a `Service` (engine, metrics); its lifespan resolves a remote
+endpoint at start when asked to (a local llama-server starts on demand
+instead), and on shutdown gives in-flight extractions a moment, then cancels
+them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import ClaimtraceError
+from ..extractor import Extractor
+from . import openapi
+from .config import ServiceConfig
+from .engine import Engine
+from .errors import Problem, error_response, problem_from
+from .gate import Overloaded
+from .metrics import Metrics
+from .middleware import AuthMiddleware, BodyGateMiddleware, MetricsMiddleware
+from .routes_native import router as native_router
+from .routes_openai import router as openai_router
+from .state import ClientGone, Service
+
+log = logging.getLogger("claimtrace.http")
+
+
+def create_app(extractor: Extractor, config: ServiceConfig | None = None) -> FastAPI:
+    """The service app around `extractor` (its endpoint, cache and settings)."""
+    config = config or ServiceConfig()
+    metrics = Metrics()
+    engine = Engine(extractor, config, metrics)
+    service = Service(engine=engine, metrics=metrics)
+    gate = engine.gate
+    metrics.gauge(
+        "claimtrace_queue_running", "Documents holding a model slot.", lambda: gate.running
+    )
+    metrics.gauge("claimtrace_queue_waiting", "Documents waiting for a slot.", lambda: gate.waiting)
+    metrics.gauge(
+        "claimtrace_queue_capacity", "Running plus waiting places.", lambda: gate.capacity
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # One pooled upstream client for the app's life: building one per document (what the
+        # extractor does when given none) costs more than answering from the cache.
+        shared = None
+        if extractor.http_client is None:
+            shared = extractor.http_client = openai.DefaultAsyncHttpxClient()
+        if config.resolve_at_startup:
+            warm = asyncio.ensure_future(engine.endpoint())
+            warm.add_done_callback(_log_resolution)
+        try:
+            yield
+        finally:
+            await engine.drain(grace_s=1.0)  # uvicorn has drained by now; this is the backstop
+            if shared is not None:
+                extractor.http_client = None
+                await shared.aclose()
+
+    app = FastAPI(
+        title="claimtrace",
+        summary="Grounded claims, attributions and casualty figures from news articles.",
+        version=_version(),
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.include_router(native_router)
+    app.include_router(openai_router)
+    _install_handlers(app, metrics)
+    # Added innermost first: metrics see everything, auth runs before the body is read.
+    app.add_middleware(BodyGateMiddleware, max_body=config.max_body, metrics=metrics)
+    if config.api_key:
+        app.add_middleware(AuthMiddleware, api_key=config.api_key, metrics=metrics)
+    routes = [*native_router.routes, *openai_router.routes]
+    app.add_middleware(MetricsMiddleware, metrics=metrics, routes=routes)
+    openapi.install(app, bearer=bool(config.api_key))
+    return app
+
+
+def _install_handlers(app: FastAPI, metrics: Metrics) -> None:
+    def answer(request: Request, problem: Problem) -> JSONResponse:
+        return error_response(problem, request.url.path, metrics)
+
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, error: Problem) -> JSONResponse:
+        return answer(request, error)
+
+    @app.exception_handler(ClaimtraceError)
+    async def on_claimtrace(request: Request, error: ClaimtraceError) -> JSONResponse:
+        return answer(request, problem_from(error))
+
+    @app.exception_handler(Overloaded)
+    async def on_overloaded(request: Request, error: Overloaded) -> JSONResponse:
+        return answer(request, problem_from(error))
+
+    @app.exception_handler(ClientGone)
+    async def on_gone(request: Request, error: ClientGone) -> JSONResponse:
+        return answer(request, Problem(499, "client_closed", str(error)))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        return answer(request, _validation_problem(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        kinds = {400: "invalid_json", 404: "not_found", 405: "method_not_allowed"}
+        detail = error.detail if isinstance(error.detail, str) else "HTTP error"
+        if error.status_code == 400:  # FastAPI's answer to a body it cannot decode
+            detail = f"malformed JSON body: {detail.lower()} (is it UTF-8?)"
+        if error.status_code == 404:
+            detail = f"no route {request.method} {request.url.path}"
+        problem = Problem(error.status_code, kinds.get(error.status_code, "http_error"), detail)
+        problem.headers.update(error.headers or {})
+        return answer(request, problem)
+
+    @app.exception_handler(Exception)
+    async def on_bug(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return answer(request, problem_from(error))
+
+
+def _validation_problem(error: RequestValidationError) -> Problem:
+    """One line from pydantic's list: the first error, where it is, and how many more."""
+    errors = list(error.errors())
+    if not errors:
+        return Problem(422, "invalid_request", "invalid request")
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        reason = (first.get("ctx") or {}).get("error", "JSON decode error")
+        where = first.get("loc", ("body", 0))[-1]
+        return Problem(400, "invalid_json", f"malformed JSON body: {reason} at character {where}")
+    loc = [str(p) for p in first.get("loc", ()) if p != "body"]
+    where = ".".join(loc) or "body"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return Problem(
+        422, "invalid_request", f"{where}: {first.get('msg', 'invalid')}{more}", param=where
+    )
+
+
+def _log_resolution(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled() and (error := future.exception()) is not None:
+        log.error("model endpoint not ready: %s (retried on the next request)", error)
+
+
+def _version() -> str:
+    from .routes_native import _version as version
+
+    return version()

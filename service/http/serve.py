@@ -1,0 +1,153 @@
+"""`claimtrace serve`: the HTTP service under uvicorn.
+
+Loopback by default; any other address must come with `--api-key`, because
+the service spends a CPU-minute per request and holds what it was sent. On
+SIGINT/SIGTERM uvicorn stops accepting, lets in-flight requests finish for
+`--grace` seconds, then cancels the rest (their model calls included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import logging
+import socket
+from pathlib import Path
+
+import typer
+import uvicorn
+
+from ..call import CallSettings
+from ..errors import InputError
+from ..extractor import Extractor
+from ..load import DEFAULT_MAX_CHARS
+from .app import create_app
+from .config import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_BODY,
+    DEFAULT_QUEUE,
+    DEFAULT_TIMEOUT_S,
+    ServiceConfig,
+)
+from .engine import Engine
+
+log = logging.getLogger("claimtrace.http")
+
+
+def is_loopback(host: str) -> bool:
+    """Only loopback addresses (and `localhost`) are safe without a key."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a hostname: it may resolve to anything
+
+
+def check_bind(host: str, port: int, api_key: str | None) -> None:
+    """Refuse, in one line, what would fail or be unsafe once uvicorn starts."""
+    if not is_loopback(host) and not api_key:
+        raise InputError(
+            f"refusing to listen on {host} without --api-key (or CLAIMTRACE_SERVE_API_KEY): "
+            "only loopback addresses may go without one"
+        )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as err:
+            reason = "in use" if err.errno == errno.EADDRINUSE else err.strerror
+            raise InputError(f"cannot listen on {host}:{port}: {reason}") from err
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
+    port: int = typer.Option(8008, min=1, max=65535, help="Port to listen on."),
+    api_key: str = typer.Option(
+        None,
+        envvar="CLAIMTRACE_SERVE_API_KEY",
+        help="Bearer token clients must send; required off loopback.",
+    ),
+    base_url: str = typer.Option(
+        None, envvar="CLAIMTRACE_BASE_URL", help="Upstream OpenAI-compatible URL."
+    ),
+    model: str = typer.Option(None, envvar="CLAIMTRACE_MODEL", help="Upstream model name."),
+    upstream_api_key: str = typer.Option(
+        None, envvar="CLAIMTRACE_API_KEY", help="API key for --base-url."
+    ),
+    max_body: int = typer.Option(DEFAULT_MAX_BODY, min=1, help="Largest request body, bytes."),
+    queue: int = typer.Option(
+        DEFAULT_QUEUE, min=0, help="Documents that may wait for a slot; beyond, 429."
+    ),
+    concurrency: int = typer.Option(
+        DEFAULT_CONCURRENCY, min=1, help="Documents holding a model slot at once."
+    ),
+    timeout: float = typer.Option(
+        DEFAULT_TIMEOUT_S, min=1, help="Seconds a document may hold a slot; then 504."
+    ),
+    grace: int = typer.Option(
+        30, min=0, help="Seconds in-flight requests get on shutdown before cancellation."
+    ),
+    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, help="Refuse longer documents."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
+    cache_dir: Path = typer.Option(None, help="Response cache directory."),
+    log_level: str = typer.Option("info", help="uvicorn log level."),
+) -> None:
+    """Serve extraction over HTTP: a native API and an OpenAI-compatible face."""
+    check_bind(host, port, api_key)
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(message)s")
+    extractor = Extractor(
+        base_url=base_url,
+        api_key=upstream_api_key,
+        model=model,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+        max_chars=max_chars,
+        settings=CallSettings(timeout_s=timeout),
+        say=log.info,
+    )
+    config = ServiceConfig(
+        api_key=api_key,
+        max_body=max_body,
+        concurrency=concurrency,
+        queue=queue,
+        timeout_s=timeout,
+        resolve_at_startup=base_url is not None,
+        upstream_base_url=base_url,
+    )
+    app = create_app(extractor, config)
+    server_config = uvicorn.Config(
+        app,
+        host=host.strip("[]"),
+        port=port,
+        log_level=log_level,
+        timeout_graceful_shutdown=grace,
+        server_header=False,
+    )
+    GracefulServer(server_config, app.state.service.engine).run()
+
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn whose shutdown also drains the engine, a little before uvicorn's own deadline.
+
+    uvicorn waits `timeout_graceful_shutdown` for open connections and then
+    cancels their tasks, which clients see as a bare 500. Draining first
+    cancels the extractions that would outlast the grace, so each of those
+    requests ends with a JSON 503 and its connection closes in time.
+    """
+
+    def __init__(self, config: uvicorn.Config, engine: Engine) -> None:
+        super().__init__(config)
+        self.engine = engine
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        grace = self.config.timeout_graceful_shutdown
+        before = None if grace is None else max(grace - 1.0, grace * 0.5)
+        drain = asyncio.ensure_future(self.engine.drain(before))
+        try:
+            await super().shutdown(sockets)
+        finally:
+            if not drain.done():
+                drain.cancel()
