@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from .errors import BackendError
 from .llm import build, endpoint, models, server
 
 out = Console()
@@ -119,17 +120,11 @@ def llm_start(
 ) -> None:
     """Start the local llama-server (127.0.0.1 only) and wait until it is healthy."""
     if build.find_server() is None:
-        raise_build_needed()
+        raise BackendError("llama-server is not built yet; run `claimtrace llm build` first")
     state = server.start(
         model=model, port=port, parallel=parallel, ctx=ctx, on_status=lambda m: err.print(m)
     )
     out.print(f"llama-server ({state.model}) ready at {state.base_url} (pid {state.pid})")
-
-
-def raise_build_needed() -> None:
-    from .errors import BackendError
-
-    raise BackendError("llama-server is not built yet; run `claimtrace llm build` first")
 
 
 @llm_app.command("status")

@@ -116,8 +116,10 @@ class Extractor:
 
     async def aextract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
         """Claims of one article, for callers that already run an event loop."""
-        caller = self._caller()
-        return await self._document(caller, doc_id, text)
+        problem = check_text(doc_id, text, self.max_chars)
+        if problem:
+            raise InputError(problem)
+        return await self._document(self._caller(), doc_id, text)
 
     def extract_many(
         self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
@@ -196,9 +198,7 @@ class Extractor:
         return units
 
     async def _document(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
-        problem = check_text(doc_id, text, self.max_chars)
-        if problem:
-            raise InputError(problem)
+        """One checked document through the whole flow (callers run `check_text` first)."""
         started = time.monotonic()
         split = sentences.split(text)
         units = self._units(text, split)

@@ -280,7 +280,7 @@ def _content(text: str, span: tuple[int, int], cue: str | None) -> tuple[int, in
 
 
 def evidence_span(
-    text: str, sentence: Sentence, count: int | None, cue: str | None, source: str | None
+    text: str, sentence: Sentence, count: int | None, cue: str | None
 ) -> tuple[int, int] | None:
     """The claim's evidence inside `sentence`: a figure's clause, or the reported content."""
     whole = (sentence.start, sentence.end)

@@ -160,7 +160,7 @@ def _refine(
     if count is not None:
         if ground.find_count(text, count, start, end) is not None:
             return ground.trim(text, *ground.content(text, (start, end), cue, keep_figure=count))
-        return ground.evidence_span(text, sentence, count, cue, None)
+        return ground.evidence_span(text, sentence, count, cue)
     trimmed = ground.trim(text, *ground.content(text, (start, end), cue))
     if len(re.findall(r"\w+", text[trimmed[0] : trimmed[1]])) >= 2:
         return trimmed

@@ -92,17 +92,17 @@ def test_evidence_clause_for_each_figure_in_one_sentence() -> None:
         (27, "27 civilians were shot dead by security forces"),
         (34, "34 soldiers were killed in clashes"),
     ]:
-        start, end = ground.evidence_span(TEXT, sentence, count, "said", None)  # type: ignore[misc]
+        start, end = ground.evidence_span(TEXT, sentence, count, "said")  # type: ignore[misc]
         assert TEXT[start:end] == expected
-    assert ground.evidence_span(TEXT, sentence, 99, "said", None) is None
+    assert ground.evidence_span(TEXT, sentence, 99, "said") is None
 
 
 def test_content_drops_the_attribution() -> None:
     text = 'Burhan Ghalioun, head of the SNC, said: "Russia has confirmed the need for dialogue."'
     sentence = sentences.split(text)[0]
-    start, end = ground.evidence_span(text, sentence, None, "said", "Burhan Ghalioun")  # type: ignore[misc]
+    start, end = ground.evidence_span(text, sentence, None, "said")  # type: ignore[misc]
     assert text[start:end] == "Russia has confirmed the need for dialogue"
     trailing = "The bus was carrying pilgrims, the observatory said."
     s2 = sentences.split(trailing)[0]
-    start, end = ground.evidence_span(trailing, s2, None, "said", "observatory")  # type: ignore[misc]
+    start, end = ground.evidence_span(trailing, s2, None, "said")  # type: ignore[misc]
     assert trailing[start:end] == "The bus was carrying pilgrims"
