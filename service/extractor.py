@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,9 @@ class Extractor:
         self.settings = settings or CallSettings()
         self.http_client = http_client
         self.say = say
+        self._callers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Caller] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @property
     def endpoint(self) -> Endpoint:
@@ -164,8 +168,14 @@ class Extractor:
     # --- one document -------------------------------------------------------
 
     def _caller(self) -> Caller:
-        slots = self.concurrency or self.endpoint.parallel or 1
-        return Caller(self.endpoint, self.cache, self.settings, self.http_client, slots)
+        """One caller (HTTP client, connection pool, slot bound) per running event loop."""
+        loop = asyncio.get_running_loop()
+        caller = self._callers.get(loop)
+        if caller is None:
+            slots = self.concurrency or self.endpoint.parallel or 1
+            caller = Caller(self.endpoint, self.cache, self.settings, self.http_client, slots)
+            self._callers[loop] = caller
+        return caller
 
     def _budget(self) -> int:
         """Article tokens per call: the slot's context less prompt prefix and answer."""
