@@ -95,9 +95,9 @@ class Extractor:
         self.settings = settings or CallSettings()
         self.http_client = http_client
         self.say = say
-        self._callers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Caller] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._callers: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[tuple[object, ...], Caller]
+        ] = weakref.WeakKeyDictionary()
 
     @property
     def endpoint(self) -> Endpoint:
@@ -168,13 +168,18 @@ class Extractor:
     # --- one document -------------------------------------------------------
 
     def _caller(self) -> Caller:
-        """One caller (HTTP client, connection pool, slot bound) per running event loop."""
-        loop = asyncio.get_running_loop()
-        caller = self._callers.get(loop)
+        """One caller (HTTP client, connection pool, slot bound) per event loop and setup.
+
+        Keyed by what a caller captures, so a copy of this extractor with another
+        cache or settings (the service's per-request options) gets its own.
+        """
+        per_loop = self._callers.setdefault(asyncio.get_running_loop(), {})
+        key = (id(self.cache), self.settings, id(self.http_client), self.concurrency)
+        caller = per_loop.get(key)
         if caller is None:
             slots = self.concurrency or self.endpoint.parallel or 1
             caller = Caller(self.endpoint, self.cache, self.settings, self.http_client, slots)
-            self._callers[loop] = caller
+            per_loop[key] = caller
         return caller
 
     def _budget(self) -> int:
