@@ -10,6 +10,7 @@ concurrently up to the server's parallel slots.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import time
 import weakref
@@ -105,6 +106,32 @@ class Extractor:
         if self._endpoint is None:
             self._endpoint = resolve_endpoint(*self._endpoint_args, say=self.say)
         return self._endpoint
+
+    def variant(
+        self,
+        *,
+        passes: int | None = None,
+        keep_ungrounded: bool | None = None,
+        cache: bool = True,
+    ) -> Extractor:
+        """A copy with per-request options, checked like the constructor's.
+
+        It shares the resolved endpoint, the cache and the prompts, so a request
+        with its own options costs nothing to set up.
+        """
+        passes = self.passes if passes is None else passes
+        if passes < 1:
+            raise InputError(f"passes must be at least 1, got {passes}")
+        if self.strategy == "sentence" and passes > 1:
+            raise InputError(
+                "passes > 1 needs the article strategy (sentence calls see one sentence)"
+            )
+        other = copy.copy(self)
+        other.passes = passes
+        if keep_ungrounded is not None:
+            other.keep_ungrounded = keep_ungrounded
+        other.cache = self.cache if cache else None
+        return other
 
     @property
     def prompt_version(self) -> str:

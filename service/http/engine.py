@@ -10,7 +10,6 @@ blocks, and the event loop must keep answering /healthz and 429s meanwhile.
 from __future__ import annotations
 
 import asyncio
-import copy
 import time
 from typing import Literal
 
@@ -178,11 +177,9 @@ class Engine:
         await self.endpoint()
         if options == ExtractOptions():
             return self.extractor
-        variant = copy.copy(self.extractor)  # shares the resolved endpoint, cache and prompts
-        variant.passes = options.passes
-        variant.keep_ungrounded = options.keep_ungrounded
-        variant.cache = self.extractor.cache if options.cache else None
-        return variant
+        return self.extractor.variant(
+            passes=options.passes, keep_ungrounded=options.keep_ungrounded, cache=options.cache
+        )
 
     async def drain(self, grace_s: float | None) -> None:
         """Stop admitting, give in-flight extractions `grace_s`, then cancel what is left.

@@ -155,3 +155,11 @@ def test_json_with_charset_and_suffix_is_accepted(client: TestClient) -> None:
 def test_unknown_route_and_method(client: TestClient) -> None:
     assert "GET /nope" in _one_line_error(client.get("/nope"), 404, "not_found")
     _one_line_error(client.get("/v1/extract"), 405, "method_not_allowed")
+
+
+def test_recall_pass_needs_the_article_strategy(client: TestClient) -> None:
+    # The default sentence strategy reads one sentence per call: a recall pass
+    # over it is refused by the extractor's own check, as one line, before any call.
+    response = client.post("/v1/extract", json={"text": ARTICLE_B, "options": {"passes": 2}})
+    assert response.status_code in (400, 422)
+    assert "article strategy" in response.json()["error"]
