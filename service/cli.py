@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
 
 from .cli_extract import cache_app, extract
@@ -26,13 +27,38 @@ app.add_typer(llm_app, name="llm")
 app.add_typer(eval_app, name="eval")
 
 
-def main() -> None:
-    """Console entry point: a ClaimtraceError becomes `error: ...` and its exit code."""
+def _click_errors() -> tuple[type[Exception], ...]:
+    """Click's exception base, and typer's vendored copy of it (typer >= 0.20 ships one)."""
+    classes: list[type[Exception]] = [click.ClickException]
     try:
-        app()
+        from typer._click.exceptions import ClickException as VendoredClickException
+    except ImportError:
+        pass
+    else:
+        classes.append(VendoredClickException)
+    return tuple(classes)
+
+
+CLICK_ERRORS = _click_errors()
+
+
+def main() -> None:
+    """Console entry point: every user error is one `error: ...` line and an exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except CLICK_ERRORS as error:  # bad option, missing argument, value out of range
+        if type(error).__name__ == "NoArgsIsHelpError":
+            error.show()  # type: ignore[attr-defined]  # a bare group: its help, as usual
+            sys.exit(0)
+        message = error.format_message()  # type: ignore[attr-defined]
+        ctx = getattr(error, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        print(f"error: {' '.join(message.split())}{hint}", file=sys.stderr)
+        sys.exit(int(getattr(error, "exit_code", 2)))
     except ClaimtraceError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.Abort):
         print("error: interrupted", file=sys.stderr)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -120,3 +120,17 @@ def test_five_megabyte_article_is_refused_with_an_error_record(tmp_path: Path) -
     result = run("extract", str(big), "--out", str(out), "--base-url", "http://127.0.0.1:9/v1")
     one_error_line(result, 1, "over the limit of 500,000 (raise it with --max-chars)")
     assert '"error"' in out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["extract", "--passes", "9", "seeds/"], "Invalid value for '--passes'"),
+        (["extract", "--nope"], "No such option: --nope"),
+        (["models", "pull"], "Missing argument 'name'"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], text: str) -> None:
+    result = run(*args)
+    one_error_line(result, 2, text)
+    assert len(result.stderr.strip().splitlines()) == 1
