@@ -117,12 +117,6 @@ def _usage_of(response: Any) -> Usage:
     )
 
 
-def _add(total: Usage, extra: Usage) -> None:
-    total.prompt_tokens += extra.prompt_tokens
-    total.completion_tokens += extra.completion_tokens
-    total.cached_prompt_tokens += extra.cached_prompt_tokens
-
-
 def salvage(content: str) -> ModelAnswer:
     """The complete, valid, distinct items of a truncated JSON answer."""
     try:
@@ -195,7 +189,7 @@ class Caller:
         counts = {"retries": 0, "reasks": 0}
 
         def on_response(response: Any) -> None:
-            _add(usage, _usage_of(response))
+            usage.add(_usage_of(response))
 
         def on_parse_error(error: Exception, **_: Any) -> None:
             counts["reasks"] += 1

@@ -261,8 +261,7 @@ class Extractor:
             stats.retry_reasons.extend(result.reasons)
             stats.salvaged_incomplete += 1 if result.salvaged else 0
             model_s += result.model_s
-            for key in ("prompt_tokens", "completion_tokens", "cached_prompt_tokens"):
-                setattr(usage, key, getattr(usage, key) + getattr(result.usage, key))
+            usage.add(result.usage)
             return list(result.answer.claims)
 
         def ground(answer: list[ModelClaim], window: tuple[int, int]) -> list[ClaimRecord]:

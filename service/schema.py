@@ -116,6 +116,12 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cached_prompt_tokens: int = 0  # served from llama-server's prompt cache
 
+    def add(self, other: Usage) -> None:
+        """Accumulate another call's tokens (re-asks, chunks, sentences) into this total."""
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.cached_prompt_tokens += other.cached_prompt_tokens
+
 
 class Timings(BaseModel):
     total_s: float = 0.0
