@@ -7,6 +7,7 @@ fresh clone reuses what an earlier one built or pulled.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -29,3 +30,10 @@ def cache_dir() -> Path:
     root = Path(override) if override else Path(platformdirs.user_cache_dir("claimtrace"))
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write JSON under a temporary name, then rename: a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    tmp.replace(path)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..config import cache_dir
+from ..config import cache_dir, write_json
 from ..errors import BackendError
 from . import pypi
 
@@ -171,7 +171,7 @@ def build(progress: Progress | None = None, force: bool = False) -> Path:
             "seconds": round(time.monotonic() - started, 1),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        marker().write_text(json.dumps(info, indent=2))
+        write_json(marker(), info)
         return binary_path()
 
 

@@ -21,7 +21,7 @@ import httpx
 import instructor
 import openai
 
-from ..config import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, cache_dir
+from ..config import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, cache_dir, write_json
 from ..errors import BackendError
 from . import build, models, server
 
@@ -137,9 +137,7 @@ def _store_mode(key: str, mode: instructor.Mode) -> None:
     except ValueError:
         data = {}
     data[key] = mode.value
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    tmp.replace(path)
+    write_json(path, data)
 
 
 def ensure_local(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import cache_dir
+from ..config import cache_dir, write_json
 from ..errors import BackendError, InputError
 from . import pypi
 
@@ -147,9 +147,7 @@ def register(name: str, path: Path) -> ModelSpec:
             raise InputError(f"{path}: not a GGUF file (bad magic bytes)")
     entries = _load_user()
     entries[name] = {"path": str(path), "size": path.stat().st_size, "sha256": sha256_file(path)}
-    tmp = _user_registry().with_suffix(".tmp")
-    tmp.write_text(json.dumps(entries, indent=2))
-    tmp.replace(_user_registry())
+    write_json(_user_registry(), entries)
     return get(name)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from ..config import cache_dir
+from ..config import cache_dir, write_json
 from ..errors import BackendError
 from . import build, models
 
@@ -205,9 +205,7 @@ def start(
                 f"llama-server exited during start (code {code}): {_log_tail(log)}; log: {log}"
             )
         if healthy(port):
-            tmp = _state_file(port).with_suffix(".tmp")
-            tmp.write_text(json.dumps(asdict(state), indent=2))
-            tmp.replace(_state_file(port))
+            write_json(_state_file(port), asdict(state))
             return state
         time.sleep(0.5)
     _terminate(proc.pid)
