@@ -30,7 +30,7 @@ from tenacity import (
 )
 
 from .cache import ResponseCache, cache_key
-from .errors import BackendError
+from .errors import BackendError, ServerStartError
 from .llm.endpoint import Endpoint
 from .schema import SCHEMA_VERSION, ModelAnswer, ModelClaim, Usage
 
@@ -156,6 +156,24 @@ class Caller:
         self._slots = asyncio.Semaphore(max(slots, 1))
         self._raw = endpoint.async_client(timeout=settings.timeout_s, http_client=http_client)
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
+        self._start = endpoint.start  # a local server to start before the first model call
+        self._start_lock = asyncio.Lock()
+        self._start_error: BackendError | None = None
+
+    async def _ensure_started(self) -> None:
+        """Start the deferred local server once; a failure fails every later call alike."""
+        if self._start is None and self._start_error is None:
+            return
+        async with self._start_lock:
+            if self._start_error is not None:
+                raise self._start_error
+            if self._start is not None:
+                try:
+                    await asyncio.to_thread(self._start)
+                except BackendError as error:
+                    self._start_error = ServerStartError(str(error))
+                    raise self._start_error from error
+                self._start = None
 
     async def call(
         self, messages: list[dict[str, str]], prompt_version: str, article: str = ""
@@ -173,6 +191,7 @@ class Caller:
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             answer = ModelAnswer.model_validate(hit["answer"], context=context)
             return CallResult(answer, Usage.model_validate(hit["usage"]), from_cache=True)
+        await self._ensure_started()
         async with self._slots:
             result = await self._call_model(messages, context)
         if self.cache is not None and not result.salvaged:

@@ -21,3 +21,11 @@ class BackendError(ClaimtraceError):
     """The model endpoint, the llama-server build or a model file failed."""
 
     exit_code = 3
+
+
+class ServerStartError(BackendError):
+    """The local server could not be built, pulled or started: no document can be extracted.
+
+    Raised by the first model call of a lazily resolved endpoint; the run stops
+    with this one line instead of failing every document with it.
+    """

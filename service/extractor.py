@@ -22,7 +22,7 @@ from typing import Any, Literal
 from . import chunking, merge, prompting, resolve, select, sentences
 from .cache import ResponseCache
 from .call import Caller, CallSettings
-from .errors import ClaimtraceError, InputError
+from .errors import ClaimtraceError, InputError, ServerStartError
 from .llm.endpoint import Endpoint, Say, stderr_say
 from .llm.endpoint import resolve as resolve_endpoint
 from .load import DEFAULT_MAX_CHARS, Document, Loaded, Unreadable, check_text
@@ -49,7 +49,9 @@ class Extractor:
     """Extract grounded claim records from article texts.
 
     With no `base_url` (and no `CLAIMTRACE_BASE_URL`), the local llama-server
-    is built, pulled and started on first use, and that is said on stderr.
+    is built, pulled and started when the first answer is not in the cache
+    (`lazy_start=False`: when the endpoint is first resolved), and that is
+    said on stderr.
     """
 
     def __init__(
@@ -70,6 +72,7 @@ class Extractor:
         endpoint: Endpoint | None = None,
         http_client: Any | None = None,
         say: Say = stderr_say,
+        lazy_start: bool = True,
     ) -> None:
         if passes < 1:
             raise InputError(f"passes must be at least 1, got {passes}")
@@ -96,6 +99,7 @@ class Extractor:
         self.settings = settings or CallSettings()
         self.http_client = http_client
         self.say = say
+        self.lazy_start = lazy_start
         self._callers: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[tuple[object, ...], Caller]
         ] = weakref.WeakKeyDictionary()
@@ -104,7 +108,9 @@ class Extractor:
     def endpoint(self) -> Endpoint:
         """The resolved endpoint (resolved, and the local server started, on first use)."""
         if self._endpoint is None:
-            self._endpoint = resolve_endpoint(*self._endpoint_args, say=self.say)
+            self._endpoint = resolve_endpoint(
+                *self._endpoint_args, say=self.say, lazy=self.lazy_start
+            )
         return self._endpoint
 
     def variant(
@@ -184,6 +190,8 @@ class Extractor:
             else:
                 try:
                     record = await self._document(caller, doc.doc_id, doc.text)
+                except ServerStartError:
+                    raise  # no document can succeed: one error for the run, as before any call
                 except ClaimtraceError as error:
                     record = ErrorRecord(doc_id=doc.doc_id, error=str(error))
             if on_done:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import cast
 
-from . import ground
+from . import ground, select
 from .attribution import canonical
 from .schema import Casualty, ClaimRecord, Grounding, ModelClaim, Source, Span, Victims
 from .sentences import Sentence
@@ -117,9 +117,12 @@ def resolve_claim(
     cue = ground.verbatim(text, claim.cue, near, within=True)
     author = claim.type == "author" or claim.source is None
     if not author and cue is None and sentence is not None:
-        # Small models carry the previous claim's source forward; a sentence with
-        # neither a cue nor its source is the article's own assertion.
-        author = not mentions(sentence.text, claim.source or "")
+        # Small models carry the previous claim's source forward, or name the
+        # perpetrator as the source; a sentence with no attribution cue at all, or
+        # without the source named, is the article's own assertion.
+        author = not mentions(sentence.text, claim.source or "") or not select.may_attribute(
+            sentence.text
+        )
     casualty = None
     if claim.casualty is not None:
         casualty = Casualty(

@@ -52,6 +52,12 @@ def may_hold_claim(text: str) -> bool:
     return bool(CUE.search(text)) or bool(NUMBER.search(text) and HARM.search(text))
 
 
+def may_attribute(text: str) -> bool:
+    """Whether the sentence has any attribution cue word at all."""
+    return bool(CUE.search(text))
+
+
 def candidates(sentences: list[Sentence]) -> list[Sentence]:
     """The sentences worth asking the model about, in text order."""
     return [s for s in sentences if may_hold_claim(s.text)]
+

@@ -96,3 +96,17 @@ def test_mode_is_direct_only_for_evidence_inside_quotation_marks() -> None:
     partial = resolve._mode(text, text.index("Russia"), text.index(" today"), split[1], False)
     assert (inside, partial) == ("direct", "indirect")
     assert resolve._mode(text, 0, 5, split[0], True) == "unattributed"
+
+
+def test_perpetrator_named_in_a_sentence_without_any_cue_is_not_a_source() -> None:
+    text = "Turkish air strikes killed 40 civilians in Afrin on Sunday. The army said it hit bases."
+    split = sentences.split(text)
+    perpetrator = claim(
+        "killed 40 civilians in Afrin", 40, source="Turkish air strikes", type="military", cue=None
+    )
+    (record,) = resolve.resolve(text, split, [perpetrator], (0, len(text))).claims
+    assert record.source.type == "author" and record.source.name is None
+    # The same source with a cue in its sentence stays attributed.
+    cued = claim("it hit bases", source="The army", type="military", cue=None)
+    (kept,) = resolve.resolve(text, split, [cued], (0, len(text))).claims
+    assert kept.source.name == "The army" and kept.source.type == "military"

@@ -20,7 +20,7 @@ from typing import Any
 import instructor
 import openai
 from pydantic import BaseModel
-from runner import Record, doc_ids, endpoint, parser, run
+from runner import Record, concurrency, doc_ids, endpoint, parser, run
 from task import EXAMPLES, FIELDS, RULES
 
 from service.schema import Claim
@@ -117,7 +117,7 @@ def main() -> int:
         f"mode {instructor.Mode.JSON_SCHEMA.value}",
         file=sys.stderr,
     )
-    return run(ids, extract, args.out)
+    return run(ids, extract, args.out, concurrency(args, ep))
 
 
 if __name__ == "__main__":

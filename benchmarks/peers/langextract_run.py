@@ -258,7 +258,9 @@ def main() -> int:
         f"{workers} workers, max_char_buffer {args.max_char_buffer}",
         file=sys.stderr,
     )
-    return run(ids, extract, args.out)
+    # One document at a time: its chunks already fill the slots (`workers`), and the
+    # log warnings collected for a document must not mix with another's.
+    return run(ids, extract, args.out, args.concurrency or 1)
 
 
 if __name__ == "__main__":

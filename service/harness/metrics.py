@@ -21,6 +21,16 @@ Top level (`SCHEMA` = "claimtrace-eval/1"; a change of meaning bumps it):
   `extra_in_pred` (count of pred doc_ids not in gold)}.
 - `per_document` [{`doc_id`, `status`, `n_gold`, `n_pred`, `L1_tp`, `L2_tp`,
   `L3_tp`, `casualty_tp`, `casualty_n_pred`, `casualty_n_gold`}] at 0.5.
+- `errors` (error_breakdown.py; categories at 0.5): `threshold`, `n_gold`,
+  `n_pred`; `gold` {`correct`|`casualty_fields`|`source`|`missed_near`|`missed`:
+  {`count`, `share`}}, one category per gold claim, share of `n_gold`;
+  `casualty_fields` {`count`|`outcome`|`victims`|`casualty_missing`: {`count`,
+  `share`}} (a pair may count under several of the first three) and `source`
+  {`author_vs_source`|`type`|`name`: {`count`, `share`}}, the sub-counts of
+  those two categories, shares of `n_gold`; `pred` {`spurious_near`|`spurious`:
+  {`count`, `share`}} over unmatched predictions, share of `n_pred`;
+  `missed_by_kind`, `missed_by_source_type` {value: {`missed_near`, `missed`,
+  `n_gold`}} by the gold claim's value. A share is null when its denominator is 0.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from .error_breakdown import error_breakdown
 from .fields import FIELDS, field_agreement
 from .records import KINDS, SOURCE_TYPES, Claim
 from .score import HEADLINE, LEVELS, THRESHOLDS, ScoredDoc, level_hits, threshold_key
@@ -58,6 +69,7 @@ TOP_KEYS: tuple[str, ...] = (
     "trust",
     "documents",
     "per_document",
+    "errors",
 )
 PRF_KEYS: tuple[str, ...] = ("p", "r", "f1", "p_ci", "r_ci", "f1_ci", "tp", "n_pred", "n_gold")
 
@@ -234,6 +246,7 @@ def build_metrics(
             "extra_in_pred": len(extra_pred),
         },
         "per_document": _per_document(docs),
+        "errors": error_breakdown(docs),
     }
     assert tuple(metrics) == TOP_KEYS
     return metrics

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .error_breakdown import ERRORS_NOTE, error_rows
 from .fields import field_errors
 from .locate import locate
 from .records import Claim
@@ -36,7 +37,7 @@ mark.false-alarm{background:#e3d1ff}mark.overlap{box-shadow:inset 0 -2px #555}
 mark.active,tr.active,li.active{outline:2px solid #d48a00;background:#ffe066}
 .badge{font-size:.8em;padding:1px 6px;border-radius:8px;background:#eee;margin-left:.5em}
 .badge.failed,.badge.missing{background:#ffc9c9}
-.legend mark{cursor:default}.muted{color:#777}.error{color:#a00}
+section.errors{margin:1em 0}.legend mark{cursor:default}.muted{color:#777}.error{color:#a00}
 """
 
 SCRIPT = """
@@ -222,6 +223,33 @@ def _summary(metrics: dict[str, Any]) -> str:
     return f"<table>{head}{body}</table>"
 
 
+def _missed_table(title: str, block: dict[str, Any]) -> str:
+    body = "".join(
+        f"<tr><td>{_esc(value)}</td><td>{b['missed_near']}</td><td>{b['missed']}</td>"
+        f"<td>{b['n_gold']}</td></tr>"
+        for value, b in block.items()
+        if b["n_gold"]
+    )
+    head = f"<tr><th>{_esc(title)}</th><th>missed_near</th><th>missed</th><th>gold</th></tr>"
+    return f"<table>{head}{body}</table>"
+
+
+def _errors(errors: dict[str, Any]) -> str:
+    """The error-category table and the missed claims by kind and by source type."""
+    body = "".join(
+        f"<tr><td>{_esc(label)}</td><td>{count}</td><td>{_fmt(share)}</td>"
+        f"<td>{_esc(meaning)}</td></tr>"
+        for label, count, share, meaning in error_rows(errors)
+    )
+    head = "<tr><th>category</th><th>count</th><th>share</th><th>meaning</th></tr>"
+    return (
+        f'<section class="errors"><h2>Errors by category (≥ {errors["threshold"]:g})</h2>'
+        f'<p class="muted">{_esc(ERRORS_NOTE)}</p><table>{head}{body}</table>'
+        f"{_missed_table('missed by kind', errors['missed_by_kind'])}"
+        f"{_missed_table('missed by source type', errors['missed_by_source_type'])}</section>"
+    )
+
+
 def _nav(docs: Sequence[ScoredDoc]) -> str:
     items = "".join(
         f'<li><a href="#doc-{n}">{_esc(d.doc_id)}</a> <span class="muted">'
@@ -248,5 +276,5 @@ def render_html(docs: Sequence[ScoredDoc], metrics: dict[str, Any], title: str) 
         f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>"
         f'<h1>{_esc(title)}</h1><p class="muted">gold {_esc(metrics["gold"])} · '
         f"pred {_esc(metrics['pred'])} · {metrics['n_docs']} documents</p>"
-        f"{_summary(metrics)}{LEGEND}{_nav(docs)}{sections}<script>{SCRIPT}</script></body></html>"
+        f"{_summary(metrics)}{_errors(metrics['errors'])}{LEGEND}{_nav(docs)}{sections}<script>{SCRIPT}</script></body></html>"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .error_breakdown import ERRORS_NOTE, error_rows
 from .score import LEVELS, threshold_key
 
 
@@ -86,6 +87,30 @@ def _trust(t: dict[str, Any]) -> list[str]:
     return ["## Trust", "", *_table(("figure", "value"), rows)]
 
 
+def _missed_by(title: str, block: dict[str, Any]) -> list[str]:
+    rows = [
+        [value, str(b["missed_near"]), str(b["missed"]), str(b["n_gold"])]
+        for value, b in block.items()
+        if b["n_gold"]
+    ]
+    return [f"### {title}", "", *_table(("", "missed_near", "missed", "gold"), rows)]
+
+
+def _errors(errors: dict[str, Any]) -> list[str]:
+    rows = [
+        [label, str(n), _num(share), meaning] for label, n, share, meaning in error_rows(errors)
+    ]
+    return [
+        f"## Errors by category (≥ {errors['threshold']:g})",
+        "",
+        f"{ERRORS_NOTE} Gold claims: {errors['n_gold']}; predicted claims: {errors['n_pred']}.",
+        "",
+        *_table(("category", "count", "share", "meaning"), rows),
+        *_missed_by("Missed gold claims by kind", errors["missed_by_kind"]),
+        *_missed_by("Missed gold claims by source type", errors["missed_by_source_type"]),
+    ]
+
+
 def render_markdown(metrics: dict[str, Any], title: str) -> str:
     """The whole report.md."""
     out = [
@@ -119,6 +144,7 @@ def render_markdown(metrics: dict[str, Any], title: str) -> str:
     out += _table(("field", "accuracy", "correct/total"), field_rows)
     out += _breakdown("By kind (≥ 0.5)", metrics["by_kind"])
     out += _breakdown("By source type (≥ 0.5)", metrics["by_source_type"])
+    out += _errors(metrics["errors"])
     out += _trust(metrics["trust"])
     docs = metrics["documents"]
     out += ["## Documents", ""]

@@ -8,7 +8,6 @@ SIGINT/SIGTERM uvicorn stops accepting, lets in-flight requests finish for
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import ipaddress
 import logging
@@ -16,13 +15,11 @@ import socket
 from pathlib import Path
 
 import typer
-import uvicorn
 
 from ..call import CallSettings
 from ..errors import InputError
 from ..extractor import Extractor
 from ..load import DEFAULT_MAX_CHARS
-from .app import create_app
 from .config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_BODY,
@@ -30,7 +27,6 @@ from .config import (
     DEFAULT_TIMEOUT_S,
     ServiceConfig,
 )
-from .engine import Engine
 
 log = logging.getLogger("claimtrace.http")
 
@@ -107,6 +103,7 @@ def serve(
         max_chars=max_chars,
         settings=CallSettings(timeout_s=timeout),
         say=log.info,
+        lazy_start=False,  # a service starts its model with its first request, not mid-call
     )
     config = ServiceConfig(
         api_key=api_key,
@@ -117,6 +114,12 @@ def serve(
         resolve_at_startup=base_url is not None,
         upstream_base_url=base_url,
     )
+    # The web stack is imported here, not at the top: every other command starts faster.
+    import uvicorn
+
+    from .app import create_app
+    from .graceful import GracefulServer
+
     app = create_app(extractor, config)
     server_config = uvicorn.Config(
         app,
@@ -127,27 +130,3 @@ def serve(
         server_header=False,
     )
     GracefulServer(server_config, app.state.service.engine).run()
-
-
-class GracefulServer(uvicorn.Server):
-    """uvicorn whose shutdown also drains the engine, a little before uvicorn's own deadline.
-
-    uvicorn waits `timeout_graceful_shutdown` for open connections and then
-    cancels their tasks, which clients see as a bare 500. Draining first
-    cancels the extractions that would outlast the grace, so each of those
-    requests ends with a JSON 503 and its connection closes in time.
-    """
-
-    def __init__(self, config: uvicorn.Config, engine: Engine) -> None:
-        super().__init__(config)
-        self.engine = engine
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        grace = self.config.timeout_graceful_shutdown
-        before = None if grace is None else max(grace - 1.0, grace * 0.5)
-        drain = asyncio.ensure_future(self.engine.drain(before))
-        try:
-            await super().shutdown(sockets)
-        finally:
-            if not drain.done():
-                drain.cancel()

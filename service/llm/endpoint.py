@@ -1,11 +1,12 @@
 """Resolve which OpenAI-compatible endpoint to talk to, and how.
 
 Flags win over `CLAIMTRACE_*` variables; with neither, the local llama-server is
-built, pulled and started on demand. Every endpoint is probed once with a tiny
-schema the model would never follow by chance: if `response_format`
-`json_schema` is really enforced we use instructor's `JSON_SCHEMA` mode,
-otherwise we fall back to `JSON` or `MD_JSON` and say so, rather than failing
-later on malformed output.
+built, pulled and started on demand. With `lazy=True` "on demand" means at the
+first answer not in the response cache: a fully cached re-run starts nothing.
+Every endpoint is probed once with a tiny schema the model would never follow
+by chance: if `response_format` `json_schema` is really enforced we use
+instructor's `JSON_SCHEMA` mode, otherwise we fall back to `JSON` or `MD_JSON`
+and say so, rather than failing later on malformed output.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -52,6 +53,9 @@ class Endpoint:
     ctx: int | None = None  # context tokens per slot, when the server tells
     parallel: int | None = None  # server slots, when known
     local: bool = False
+    # For a local server not started yet: what starts it (build, pull, start), run
+    # by the caller before its first model call. None: the endpoint is up.
+    start: Callable[[], object] | None = field(default=None, compare=False, repr=False)
 
     def client(self, timeout: float = 600.0) -> openai.OpenAI:
         """A raw client: no SDK retries (tenacity does them, and counts them)."""
@@ -168,14 +172,46 @@ def ensure_local(
     return server.start(model=model, port=port, parallel=parallel, on_status=lambda _m: None)
 
 
+def deferred_local(model: str, api_key: str, say: Say = stderr_say) -> Endpoint | None:
+    """The local endpoint for `model` without starting anything, or None if it already runs.
+
+    Everything a cache key needs is known beforehand: the model's SHA-256 from
+    the registry, the mode (our llama-server enforces `json_schema`; a probe
+    cached earlier wins), and the slots and context the server will be given.
+    """
+    spec = models.get(model)
+    port = server.DEFAULT_PORT
+    state = server.read_state(port)
+    if state is not None and state.model == model and server.healthy(port):
+        return None
+    base_url = f"http://{server.HOST}:{port}/v1"
+    mode = _cached_mode(_probe_cache_key(base_url, spec.sha256)) or instructor.Mode.JSON_SCHEMA
+    return Endpoint(
+        base_url=base_url,
+        api_key=api_key,
+        model=model,
+        model_id=spec.sha256,
+        mode=mode,
+        ctx=server.DEFAULT_CTX,
+        parallel=server.DEFAULT_PARALLEL,
+        local=True,
+        start=lambda: ensure_local(model, port=port, say=say),
+    )
+
+
 def resolve(
     base_url: str | None = None,
     api_key: str | None = None,
     model: str | None = None,
     mode: instructor.Mode | None = None,
     say: Say = stderr_say,
+    lazy: bool = False,
 ) -> Endpoint:
-    """The endpoint to use: explicit, from the environment, or the local server."""
+    """The endpoint to use: explicit, from the environment, or the local server.
+
+    `lazy`: a local server that is not running yet is started by the first
+    model call (`Endpoint.start`), not here.
+    """
     base_url = base_url or os.environ.get(ENV_BASE_URL) or None
     api_key = api_key or os.environ.get(ENV_API_KEY) or "not-needed"
     model = model or os.environ.get(ENV_MODEL) or None
@@ -183,6 +219,8 @@ def resolve(
     parallel: int | None = None
     if base_url is None:
         name = model or models.DEFAULT_MODEL
+        if lazy and mode is None and (deferred := deferred_local(name, api_key, say)):
+            return deferred
         state = ensure_local(name, say=say)
         base_url, model_id, local = state.base_url, state.model_sha256, True
         model = name

@@ -14,7 +14,11 @@ from .conftest import Workspace, claim
 EXPECTED_TOP = [
     "schema", "gold", "pred", "n_docs", "n_gold_claims", "n_pred_claims",
     "headline_threshold", "thresholds", "bootstrap", "levels", "casualty", "fields", "macro",
-    "by_kind", "by_source_type", "trust", "documents", "per_document",
+    "by_kind", "by_source_type", "trust", "documents", "per_document", "errors",
+]  # fmt: skip
+EXPECTED_ERRORS = [
+    "threshold", "n_gold", "n_pred", "gold", "casualty_fields", "source", "pred",
+    "missed_by_kind", "missed_by_source_type",
 ]  # fmt: skip
 EXPECTED_PRF = ["p", "r", "f1", "p_ci", "r_ci", "f1_ci", "tp", "n_pred", "n_gold"]
 EXPECTED_FIELDS = [
@@ -72,6 +76,17 @@ def test_metrics_json_keys_are_stable(ws: Workspace) -> None:
     assert list(metrics["by_source_type"]) == list(SOURCE_TYPES)
     assert list(metrics["trust"]) == EXPECTED_TRUST
     assert list(metrics["documents"]) == ["failed", "missing_in_pred", "extra_in_pred"]
+    errors = metrics["errors"]
+    assert list(errors) == EXPECTED_ERRORS
+    assert list(errors["gold"]) == ["correct", "casualty_fields", "source", "missed_near", "missed"]
+    assert list(errors["casualty_fields"]) == ["count", "outcome", "victims", "casualty_missing"]
+    assert list(errors["source"]) == ["author_vs_source", "type", "name"]
+    assert list(errors["pred"]) == ["spurious_near", "spurious"]
+    for block in ("gold", "casualty_fields", "source", "pred"):
+        assert all(list(e) == ["count", "share"] for e in errors[block].values())
+    assert list(errors["missed_by_kind"]) == list(KINDS)
+    assert list(errors["missed_by_source_type"]) == list(SOURCE_TYPES)
+    assert list(errors["missed_by_kind"]["event"]) == ["missed_near", "missed", "n_gold"]
     assert metrics["bootstrap"]["resamples"] == 1000
     assert metrics["n_docs"] == 6
 
