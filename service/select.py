@@ -60,4 +60,3 @@ def may_attribute(text: str) -> bool:
 def candidates(sentences: list[Sentence]) -> list[Sentence]:
     """The sentences worth asking the model about, in text order."""
     return [s for s in sentences if may_hold_claim(s.text)]
-

@@ -20,7 +20,6 @@ def test_may_hold_claim(text: str, expected: bool) -> None:
     assert select.may_hold_claim(text) is expected
 
 
-
 def test_may_attribute_needs_a_cue_word() -> None:
     assert select.may_attribute("The monitor said the army shelled the town.")
     assert not select.may_attribute("Turkish air strikes killed 40 civilians in Afrin.")
