@@ -8,11 +8,12 @@ for.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,25 +21,31 @@ from pathlib import Path
 
 import instructor
 
+from service.harness.reader import read_gold
+from service.harness.run import split_gold
 from service.llm import models, server
 from service.llm.endpoint import Endpoint
 from service.load import DocumentStore
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT / "evals" / "gold"
 BENCH_PORT = 18096
 SPLITS = ("seeds", "dev", "test")
 
 
 def split_docs(split: str, limit: int | None = None) -> list[tuple[str, str]]:
     """(doc_id, text) of a gold split in gold file order; `limit` keeps the first N."""
-    path = GOLD / f"{split}.jsonl"
+    path = split_gold(split)
     if not path.is_file():
         raise SystemExit(f"error: {path}: no such gold split")
-    ids = [json.loads(line)["doc_id"] for line in path.read_text().splitlines() if line.strip()]
-    store = DocumentStore()
-    docs = [(doc_id, store.get(doc_id)) for doc_id in ids]
+    gold, texts = read_gold(path, DocumentStore())
+    docs = [(record.doc_id, texts[record.doc_id]) for record in gold]
     return docs if limit is None else docs[:limit]
+
+
+def claimtrace_command() -> list[str]:
+    """The `claimtrace` console script, or the same entry point through this interpreter."""
+    exe = shutil.which("claimtrace")
+    return [exe] if exe else [sys.executable, "-c", "from service.cli import main; main()"]
 
 
 @contextmanager

@@ -16,24 +16,20 @@ import time
 from pathlib import Path
 
 import httpx
+from common import ROOT, local_server
 
 from service import prompting
-from service.llm import build, models, server
+from service.llm import build, models
 from service.schema import ModelAnswer
-
-ROOT = Path(__file__).resolve().parent.parent
-PORT = 18095
 
 
 def measure(name: str, max_tokens: int) -> dict[str, object]:
     """One cold extraction request against `name`; llama-server's timings for it."""
     text = (ROOT / "seeds" / "004_edab79c1a45cfe29.txt").read_text(encoding="utf-8")
     messages = prompting.load("claims").render(article=text)
-    server.stop(PORT)
     started = time.monotonic()
-    state = server.start(model=name, port=PORT, parallel=1, ctx=8192)
-    load_s = time.monotonic() - started
-    try:
+    with local_server(name, parallel=1) as endpoint:
+        load_s = time.monotonic() - started
         body = {
             "model": name,
             "messages": messages,
@@ -45,11 +41,9 @@ def measure(name: str, max_tokens: int) -> dict[str, object]:
                 "json_schema": {"name": "answer", "schema": ModelAnswer.model_json_schema()},
             },
         }
-        response = httpx.post(f"{state.base_url}/chat/completions", json=body, timeout=1800)
+        response = httpx.post(f"{endpoint.base_url}/chat/completions", json=body, timeout=1800)
         response.raise_for_status()
         timings = response.json()["timings"]
-    finally:
-        server.stop(PORT)
     drafted = timings.get("draft_n") or 0
     return {
         "model": name,

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import percentile
+from common import claimtrace_command, percentile
 
 from service.extractor import Extractor
 from service.llm.endpoint import Endpoint, resolve
@@ -106,9 +105,8 @@ def floor(base_url: str, bodies: list[dict[str, Any]], slots: int) -> tuple[floa
 
 def claimtrace_cli(endpoint: Endpoint, path: Path, out: Path) -> tuple[float, dict[str, Any]]:
     """Wall time of `claimtrace extract --no-cache` on one file, and the record it wrote."""
-    exe = shutil.which("claimtrace")
-    command = [exe] if exe else [sys.executable, "-c", "from service.cli import main; main()"]
-    command += [
+    command = [
+        *claimtrace_command(),
         "extract", "--no-cache", "--base-url", endpoint.base_url,
         "--model", endpoint.model, str(path), "--out", str(out),
     ]  # fmt: skip

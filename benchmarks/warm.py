@@ -11,7 +11,6 @@ every answer is cached).
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import sys
@@ -20,10 +19,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import GOLD, SPLITS, split_docs
+from common import SPLITS, claimtrace_command, split_docs
 
 from service.extractor import Extractor
-from service.harness.run import evaluate
+from service.harness.run import evaluate, split_gold
 from service.llm.endpoint import Endpoint
 
 
@@ -49,7 +48,7 @@ def run(endpoint: Endpoint, repeats: int = 3) -> dict[str, Any]:
             extraction.append(time.perf_counter() - started)
             started = time.perf_counter()
             for split in SPLITS:
-                evaluate(GOLD / f"{split}.jsonl", None, Path(tmp) / split, endpoint=endpoint)
+                evaluate(split_gold(split), None, Path(tmp) / split, endpoint=endpoint)
             whole.append(time.perf_counter() - started)
     n_docs = sum(len(d) for d in docs.values())
     row = {
@@ -84,14 +83,12 @@ def _cli_import_s() -> float:
 
 def _cli_eval_s() -> float:
     """Seconds for `claimtrace eval --split NAME` over every split, one process each."""
-    exe = shutil.which("claimtrace")
-    base = [exe] if exe else [sys.executable, "-c", "from service.cli import main; main()"]
     total = 0.0
     with tempfile.TemporaryDirectory(prefix="claimtrace-warm-cli-") as tmp:
         for split in SPLITS:
             started = time.perf_counter()
             done = subprocess.run(
-                [*base, "eval", "--split", split, "--out", str(Path(tmp) / split)],
+                [*claimtrace_command(), "eval", "--split", split, "--out", str(Path(tmp) / split)],
                 capture_output=True,
                 text=True,
             )

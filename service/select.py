@@ -49,7 +49,7 @@ def may_hold_claim(text: str) -> bool:
     """A cue of attribution, or a number next to a word for people being hit; no boilerplate."""
     if BOILERPLATE.search(text):
         return False
-    return bool(CUE.search(text)) or bool(NUMBER.search(text) and HARM.search(text))
+    return may_attribute(text) or bool(NUMBER.search(text) and HARM.search(text))
 
 
 def may_attribute(text: str) -> bool:

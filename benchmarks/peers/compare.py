@@ -26,26 +26,26 @@ import time
 from pathlib import Path
 from typing import Any
 
+from runner import doc_ids
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "peers"
 TOOLS = ("claimtrace", "langextract", "instructor")
+# claimtrace's CLI through this interpreter, the one the peers run with.
+CLAIMTRACE = (sys.executable, "-c", "from service.cli import main; main()")
 FIGURES = (("L1", "L1"), ("L2", "L2"), ("L3", "L3"))
-
-
-def doc_ids(split: str) -> list[str]:
-    path = ROOT / "evals" / "gold" / f"{split}.jsonl"
-    return [json.loads(line)["doc_id"] for line in path.read_text().splitlines() if line.strip()]
 
 
 def command(tool: str, split: str, out: Path, extra: list[str], cache: bool = False) -> list[str]:
     """The command that makes `out` for one tool."""
     if tool == "claimtrace":
-        ids = [i.removeprefix("fakes-") for i in doc_ids(split) if i.startswith("fakes-")]
-        if len(ids) != len(doc_ids(split)):
+        split_ids = doc_ids(split, None)
+        ids = [i.removeprefix("fakes-") for i in split_ids if i.startswith("fakes-")]
+        if len(ids) != len(split_ids):
             raise SystemExit("error: compare.py runs claimtrace on FA-KES splits (dev, test)")
         return [
-            sys.executable, "-c", "from service.cli import main; main()", "extract",
+            *CLAIMTRACE, "extract",
             *([] if cache else ["--no-cache"]), "--corpus", str(ROOT / "evals/corpus/fa-kes.csv"),
             *[a for i in ids for a in ("--ids", i)], "--out", str(out), *extra,
         ]  # fmt: skip
@@ -70,7 +70,7 @@ def score(tool: str, split: str, folder: Path) -> dict[str, Any]:
     out_dir = folder / f"eval-{tool}"
     subprocess.run(
         [
-            sys.executable, "-c", "from service.cli import main; main()", "eval",
+            *CLAIMTRACE, "eval",
             "--gold", str(ROOT / "evals" / "gold" / f"{split}.jsonl"),
             "--pred", str(folder / f"{tool}.jsonl"), "--out", str(out_dir),
         ],
