@@ -49,7 +49,7 @@ def claimtrace_command() -> list[str]:
 
 
 @contextmanager
-def local_server(model: str, parallel: int) -> Iterator[Endpoint]:
+def local_server(model: str, parallel: int, speculate: bool = False) -> Iterator[Endpoint]:
     """A llama-server for `model` with `parallel` slots on BENCH_PORT, stopped afterwards.
 
     The endpoint carries the model's SHA-256 as its id, exactly as claimtrace's
@@ -59,7 +59,7 @@ def local_server(model: str, parallel: int) -> Iterator[Endpoint]:
     deadline = time.monotonic() + 30
     while server.port_busy(BENCH_PORT) and time.monotonic() < deadline:
         time.sleep(0.5)  # a server stopped just now may still hold the port
-    state = server.start(model=model, port=BENCH_PORT, parallel=parallel)
+    state = server.start(model=model, port=BENCH_PORT, parallel=parallel, speculate=speculate)
     try:
         yield Endpoint(
             base_url=state.base_url,

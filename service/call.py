@@ -20,7 +20,7 @@ import jiter
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.v2.core.hooks import Hooks
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -32,7 +32,7 @@ from tenacity import (
 from .cache import ResponseCache, cache_key
 from .errors import BackendError, ServerStartError
 from .llm.endpoint import Endpoint
-from .schema import SCHEMA_VERSION, ModelAnswer, ModelClaim, Usage
+from .schema import SCHEMA_VERSION, ModelAnswer, ModelClaim, Usage, schema_version
 
 TRANSIENT = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)
 
@@ -41,7 +41,7 @@ TRANSIENT = (openai.APIConnectionError, openai.InternalServerError, openai.RateL
 class CallResult:
     """A validated answer and what it cost."""
 
-    answer: ModelAnswer
+    answer: BaseModel
     usage: Usage
     from_cache: bool
     model_s: float = 0.0
@@ -176,24 +176,34 @@ class Caller:
                 self._start = None
 
     async def call(
-        self, messages: list[dict[str, str]], prompt_version: str, article: str = ""
+        self,
+        messages: list[dict[str, str]],
+        prompt_version: str,
+        article: str = "",
+        response_model: type[BaseModel] = ModelAnswer,
     ) -> CallResult:
-        """Answer `messages` from the cache or the endpoint."""
+        """Answer `messages` from the cache or the endpoint, validated by `response_model`.
+
+        The judge builds its response model per call (its choices are the
+        article's own), so the model's schema is part of the cache key.
+        """
         key = cache_key(
             model_id=self.endpoint.model_id,
             mode=self.endpoint.mode.value,
             prompt_version=prompt_version,
-            schema_version=SCHEMA_VERSION,
+            schema_version=SCHEMA_VERSION
+            if response_model is ModelAnswer
+            else schema_version(response_model),
             messages=messages,
             sampling={**self.settings.sampling(), "strict_quotes": self.settings.strict_quotes},
         )
         context = {"article": article, "strict_quotes": self.settings.strict_quotes}
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            answer = ModelAnswer.model_validate(hit["answer"], context=context)
+            answer = response_model.model_validate(hit["answer"], context=context)
             return CallResult(answer, Usage.model_validate(hit["usage"]), from_cache=True)
         await self._ensure_started()
         async with self._slots:
-            result = await self._call_model(messages, context)
+            result = await self._call_model(messages, context, response_model)
         if self.cache is not None and not result.salvaged:
             self.cache.set(
                 key, {"answer": result.answer.model_dump(), "usage": result.usage.model_dump()}
@@ -201,7 +211,10 @@ class Caller:
         return result
 
     async def _call_model(
-        self, messages: list[dict[str, str]], context: dict[str, Any]
+        self,
+        messages: list[dict[str, str]],
+        context: dict[str, Any],
+        response_model: type[BaseModel],
     ) -> CallResult:
         usage = Usage()
         reasons: list[str] = []
@@ -233,9 +246,9 @@ class Caller:
                 reraise=True,
             ):
                 with attempt:
-                    answer = await self._client.chat.completions.create(
+                    answer: BaseModel = await self._client.chat.completions.create(
                         model=self.endpoint.model,
-                        response_model=ModelAnswer,
+                        response_model=response_model,
                         messages=messages,  # type: ignore[arg-type]
                         max_retries=self.settings.max_reasks,
                         context=context,
@@ -243,6 +256,10 @@ class Caller:
                         **self.settings.sampling(),
                     )
         except IncompleteOutputException as error:
+            if response_model is not ModelAnswer:
+                raise BackendError(
+                    f"model answer cut at max_tokens={self.settings.max_tokens}"
+                ) from error
             content = _content_of(error.last_completion)
             answer = salvage(content)
             salvaged = True
@@ -253,7 +270,11 @@ class Caller:
                     f"{self.endpoint.base_url}: {_describe(error)} after "
                     f"{self.settings.max_retries + 1} attempts"
                 ) from error
-            fallback = _lenient(_content_of(error.last_completion))
+            fallback = (
+                _lenient(_content_of(error.last_completion))
+                if response_model is ModelAnswer
+                else None
+            )
             if fallback is None:
                 raise BackendError(
                     f"model answer failed validation after {self.settings.max_reasks + 1} "

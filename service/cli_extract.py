@@ -10,6 +10,7 @@ from rich.console import Console
 
 from .cache import ResponseCache
 from .errors import InputError
+from .extractor import DEFAULT_STRATEGY
 from .load import DEFAULT_MAX_CHARS, Loaded, iter_corpus, iter_paths
 from .pipeline import extract_to_jsonl
 
@@ -29,9 +30,10 @@ def extract(
     ),
     passes: int = typer.Option(1, min=1, max=3, help="Extraction passes; 2 adds a recall pass."),
     strategy: str = typer.Option(
-        "sentence",
-        help="`article`: one call per article (chunked if long); `sentence`: one "
-        "call per sentence that holds a cue or a figure.",
+        DEFAULT_STRATEGY,
+        help="`parse`: code finds candidates, the model judges them; `rules`: code "
+        "alone, no model; `sentence`: the model lists each sentence's claims; "
+        "`article`: one call per article (chunked if long).",
     ),
     keep_ungrounded: bool = typer.Option(
         False, help="Keep claims whose quote is not found, as grounding 'none'."

@@ -19,9 +19,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import chunking, merge, prompting, resolve, select, sentences
+from . import (
+    candidates,
+    chunking,
+    decide,
+    emit,
+    judge,
+    merge,
+    parse,
+    prompting,
+    resolve,
+    select,
+    sentences,
+    sources,
+)
 from .cache import ResponseCache
-from .call import Caller, CallSettings
+from .call import Caller, CallResult, CallSettings
 from .errors import ClaimtraceError, InputError, ServerStartError
 from .llm.endpoint import Endpoint, Say, stderr_say
 from .llm.endpoint import resolve as resolve_endpoint
@@ -31,14 +44,24 @@ from .schema import (
     ClaimRecord,
     DocumentRecord,
     ErrorRecord,
+    ModelAnswer,
     ModelClaim,
     Stats,
     Timings,
     Usage,
 )
 
-Strategy = Literal["article", "sentence"]
-STRATEGIES: dict[str, str] = {"article": "claims", "sentence": "claims-sentence"}
+Strategy = Literal["parse", "rules", "sentence", "article"]
+# Each strategy's prompt; `rules` calls no model.
+STRATEGIES: dict[str, str] = {
+    "parse": "judge",
+    "rules": "judge",
+    "sentence": "claims-sentence",
+    "article": "claims",
+}
+# `rules` by measurement: on dev the 1.5B judge did not beat the rules (benchmarks/README.md).
+DEFAULT_STRATEGY: Strategy = "rules"
+RULES_MODEL = "rules"  # the record's `model` when no model was called
 DEFAULT_CTX = 8192
 CONTEXT_MARGIN = 256
 Record = DocumentRecord | ErrorRecord
@@ -66,7 +89,7 @@ class Extractor:
         passes: int = 1,
         keep_ungrounded: bool = False,
         max_chars: int = DEFAULT_MAX_CHARS,
-        strategy: Strategy = "sentence",
+        strategy: Strategy = DEFAULT_STRATEGY,
         prompt: str | None = None,
         settings: CallSettings | None = None,
         endpoint: Endpoint | None = None,
@@ -89,10 +112,8 @@ class Extractor:
             raise InputError(
                 f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
             )
-        if strategy == "sentence" and passes > 1:
-            raise InputError(
-                "--passes > 1 needs --strategy article (sentence calls see one sentence)"
-            )
+        if strategy != "article" and passes > 1:
+            raise InputError("passes > 1 needs the article strategy")
         self.strategy = strategy
         self.template = prompting.load(prompt or STRATEGIES[strategy])
         self.recall = prompting.load("recall")
@@ -119,6 +140,7 @@ class Extractor:
         passes: int | None = None,
         keep_ungrounded: bool | None = None,
         cache: bool = True,
+        strategy: Strategy | None = None,
     ) -> Extractor:
         """A copy with per-request options, checked like the constructor's.
 
@@ -126,14 +148,18 @@ class Extractor:
         with its own options costs nothing to set up.
         """
         passes = self.passes if passes is None else passes
+        strategy = strategy or self.strategy
         if passes < 1:
             raise InputError(f"passes must be at least 1, got {passes}")
-        if self.strategy == "sentence" and passes > 1:
-            raise InputError(
-                "passes > 1 needs the article strategy (sentence calls see one sentence)"
-            )
+        if strategy not in STRATEGIES:
+            raise InputError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+        if strategy != "article" and passes > 1:
+            raise InputError("passes > 1 needs the article strategy")
         other = copy.copy(self)
         other.passes = passes
+        if strategy != self.strategy:
+            other.strategy = strategy
+            other.template = prompting.load(STRATEGIES[strategy])
         if keep_ungrounded is not None:
             other.keep_ungrounded = keep_ungrounded
         other.cache = self.cache if cache else None
@@ -141,6 +167,11 @@ class Extractor:
 
     @property
     def prompt_version(self) -> str:
+        """What shaped the answers besides the model: prompts, and the parser for parse/rules."""
+        if self.strategy == "rules":
+            return f"rules+{parse.version()}"
+        if self.strategy == "parse":
+            return f"{self.template.version}+{parse.version()}"
         if self.passes > 1:
             return f"{self.template.version}+{self.recall.version}"
         return self.template.version
@@ -156,7 +187,7 @@ class Extractor:
         problem = check_text(doc_id, text, self.max_chars)
         if problem:
             raise InputError(problem)
-        return await self._document(self._caller(), doc_id, text)
+        return await self._document(self._caller_if_needed(), doc_id, text)
 
     def extract_many(
         self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
@@ -181,11 +212,12 @@ class Extractor:
             )
             if problem:
                 failures[index] = ErrorRecord(doc_id=doc.doc_id, error=problem)
-        caller = self._caller() if len(failures) < len(docs) else None
+        caller = self._caller_if_needed() if len(failures) < len(docs) else None
+        needs_caller = self.strategy != "rules"
 
         async def one(index: int, doc: Loaded) -> Record:
             record: Record
-            if index in failures or caller is None or isinstance(doc, Unreadable):
+            if index in failures or (needs_caller and caller is None) or isinstance(doc, Unreadable):
                 record = failures[index]
             else:
                 try:
@@ -201,6 +233,10 @@ class Extractor:
         return list(await asyncio.gather(*(one(i, d) for i, d in enumerate(docs))))
 
     # --- one document -------------------------------------------------------
+
+    def _caller_if_needed(self) -> Caller | None:
+        """The model caller; None for `rules`, which never touches an endpoint."""
+        return None if self.strategy == "rules" else self._caller()
 
     def _caller(self) -> Caller:
         """One caller (HTTP client, connection pool, slot bound) per event loop and setup.
@@ -247,8 +283,55 @@ class Extractor:
             units.append(Unit(window, self.template.render(article=article), article))
         return units
 
-    async def _document(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
+    async def _document(self, caller: Caller | None, doc_id: str, text: str) -> DocumentRecord:
         """One checked document through the whole flow (callers run `check_text` first)."""
+        if self.strategy in ("parse", "rules"):
+            return await self._parsed(caller, doc_id, text)
+        assert caller is not None
+        return await self._generated(caller, doc_id, text)
+
+    async def _parsed(self, caller: Caller | None, doc_id: str, text: str) -> DocumentRecord:
+        """Parse-first: code finds the candidates, rules decide them, the model judges them."""
+        started = time.monotonic()
+        doc = await asyncio.to_thread(parse.parse, text)
+        found = candidates.find(doc)
+        resolved = sources.resolve(doc, found)
+        decisions = [decide.by_rules(doc, c, r) for c, r in zip(found, resolved, strict=True)]
+        stats = Stats(chunks=0, passes=1)
+        usage = Usage()
+        model_s = 0.0
+        if caller is not None:
+            names = sources.named_sources(doc, found)
+            for group in judge.groups(found, resolved):
+                messages = judge.render(self.template, doc, found, group, names)
+                response_model = judge.answer_model(group, names)
+                result = await caller.call(
+                    messages, self.prompt_version, response_model=response_model
+                )
+                _count(stats, result)
+                usage.add(result.usage)
+                model_s += result.model_s
+                rows = result.answer.rows  # type: ignore[attr-defined]
+                judge.apply(group, rows, decisions)
+                stats.chunks += 1
+        claims = emit.records(text, found, decisions)
+        return DocumentRecord(
+            doc_id=doc_id,
+            claims=claims,
+            model=self.endpoint.model if caller is not None else RULES_MODEL,
+            prompt_version=self.prompt_version,
+            schema_version=SCHEMA_VERSION,
+            usage=usage,
+            timings=Timings(
+                total_s=round(time.monotonic() - started, 3), model_s=round(model_s, 3)
+            ),
+            cache_hit=caller is not None and stats.calls == 0 and stats.cache_hits > 0,
+            stats=stats,
+            warnings=[],
+        )
+
+    async def _generated(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
+        """The model lists the claims of each sentence or chunk (`sentence`, `article`)."""
         started = time.monotonic()
         split = sentences.split(text)
         units = self._units(text, split)
@@ -262,14 +345,10 @@ class Extractor:
         ) -> list[ModelClaim]:
             nonlocal model_s
             result = await caller.call(messages, version, article)
-            stats.calls += 0 if result.from_cache else 1
-            stats.cache_hits += 1 if result.from_cache else 0
-            stats.retries += result.retries
-            stats.reasks += result.reasks
-            stats.retry_reasons.extend(result.reasons)
-            stats.salvaged_incomplete += 1 if result.salvaged else 0
+            _count(stats, result)
             model_s += result.model_s
             usage.add(result.usage)
+            assert isinstance(result.answer, ModelAnswer)
             return list(result.answer.claims)
 
         def ground(answer: list[ModelClaim], window: tuple[int, int]) -> list[ClaimRecord]:
@@ -324,6 +403,16 @@ class Unit:
     window: tuple[int, int]
     messages: list[dict[str, str]]
     article: str
+
+
+def _count(stats: Stats, result: CallResult) -> None:
+    """Add one call's cost and repairs to the document's stats."""
+    stats.calls += 0 if result.from_cache else 1
+    stats.cache_hits += 1 if result.from_cache else 0
+    stats.retries += result.retries
+    stats.reasks += result.reasks
+    stats.retry_reasons.extend(result.reasons)
+    stats.salvaged_incomplete += 1 if result.salvaged else 0
 
 
 def _answer_json(claims: list[ModelClaim]) -> str:

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from .schema import Grounding
 from .sentences import Sentence
+from .vocabulary import VICTIM_NOUNS
 
 FUZZY_THRESHOLD = 88.0
 
@@ -297,35 +298,25 @@ def evidence_span(
     return start, end
 
 
-# Who was hit, by the noun that follows a figure (the guide's own categories).
-_VICTIM_NOUNS: tuple[tuple[str, str], ...] = (
-    (
-        "civilians",
-        r"civilians?|children|child|kids|women|students|schoolchildren|protesters|"
-        r"demonstrators|pilgrims|worker\w*|volunteers|staff|families|doctors|medics|"
-        r"journalists|refugees|residents|citizens|patients|teachers",
-    ),
-    (
-        "security_forces",
-        r"soldiers?|troops|servicemen|policem[ae]n|police|officers|guards|"
-        r"personnel|army|regime forces|government forces|pro-government",
-    ),
-    (
-        "armed_group",
-        r"rebels?|militants?|fighters?|jihadists?|terrorists?|gunmen|insurgents|"
-        r"extremists|members|commanders|defectors|deserters|mercenaries",
-    ),
-    ("unspecified", r"people|persons?|others|individuals|syrians|bodies|victims|lives"),
-)
-
-
 def victims_after(text: str, at: int, end: int) -> str | None:
     """The victims category named within four words after the figure at `at`, if any."""
     tail = text[at:end].split()[1:6]
     window = " ".join(tail).lower()
     best: tuple[int, str] | None = None
-    for category, nouns in _VICTIM_NOUNS:
+    for category, nouns in VICTIM_NOUNS:
         match = re.search(rf"\b(?:{nouns})\b", window)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), category)
     return best[1] if best else None
+
+
+def figure_clause(
+    text: str, sentence: tuple[int, int], at: int, cue: str | None
+) -> tuple[int, int]:
+    """A figure's evidence: the clause of `sentence` holding offset `at`, less its attribution."""
+    clauses = _clauses(text, *sentence)
+    clause = next((c for c in clauses if c[0] <= at < c[1]), sentence)
+    start, end = content(text, clause, cue)
+    if not start <= at < end:
+        start, end = clause
+    return trim(text, start, end)

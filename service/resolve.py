@@ -39,7 +39,7 @@ def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
     return None
 
 
-def _mode(text: str, start: int, end: int, sentence: Sentence | None, author: bool) -> str:
+def mode_of(text: str, start: int, end: int, sentence: Sentence | None, author: bool) -> str:
     """`direct` when the whole evidence stands inside quotation marks, else `indirect`."""
     if author:
         return "unattributed"
@@ -63,7 +63,7 @@ def mentions(sentence: str, source: str) -> bool:
     return len(initials) >= 2 and re.search(rf"\b{initials}\b", sentence) is not None
 
 
-def _statement(evidence: str, source: str | None, cue: str | None) -> str:
+def statement_of(evidence: str, source: str | None, cue: str | None) -> str:
     """A standalone sentence for the claim, built from its parts."""
     body = " ".join(evidence.split()).strip(" \"'“”‘’")
     if source is None:
@@ -138,10 +138,10 @@ def resolve_claim(
     source_name = None if author else canonical(claim.source, text)
     return ClaimRecord(
         evidence=evidence,
-        statement=_statement(evidence, source_name, cue),
+        statement=statement_of(evidence, source_name, cue),
         source=Source(name=source_name, type="author" if author else claim.type),
         cue=cue,
-        mode=_mode(text, start, end, sentence, author),  # type: ignore[arg-type]
+        mode=mode_of(text, start, end, sentence, author),  # type: ignore[arg-type]
         kind=claim.kind,
         certainty=claim.certainty,
         casualty=casualty,

@@ -62,6 +62,8 @@ def test_unreachable_base_url() -> None:
         run(
             "extract",
             "seeds/000_aa2bfda4a1e8c99a.txt",
+            "--strategy",
+            "parse",
             "--base-url",
             "http://127.0.0.1:9/v1",
             "--model",

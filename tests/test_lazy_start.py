@@ -68,7 +68,7 @@ def test_first_miss_starts_the_server_and_a_cached_rerun_does_not(
 ) -> None:
     def run() -> int:
         client = httpx.AsyncClient(transport=httpx.MockTransport(_answer))
-        record = Extractor(http_client=client, say=lambda _m: None).extract(TEXT, "d")
+        record = Extractor(http_client=client, say=lambda _m: None, strategy="sentence").extract(TEXT, "d")
         return record.stats.calls
 
     assert run() == 1
@@ -89,7 +89,7 @@ def test_a_server_that_cannot_start_stops_the_run_with_one_error(
     monkeypatch.setattr(server, "read_state", lambda port: None)
     monkeypatch.setattr(endpoint, "ensure_local", fail)
     client = httpx.AsyncClient(transport=httpx.MockTransport(_answer))
-    extractor = Extractor(http_client=client, say=lambda _m: None)
+    extractor = Extractor(http_client=client, say=lambda _m: None, strategy="sentence")
     docs = [("a", TEXT), ("b", TEXT.replace("27", "28")), ("c", TEXT.replace("27", "29"))]
     with pytest.raises(ServerStartError, match="port 8091 is busy"):
         extractor.extract_many(docs)

@@ -91,3 +91,19 @@ def test_recorded_request_still_valid_against_real_server(real_cache: None) -> N
         assert answer.claims
     finally:
         server.stop(state.port)
+
+
+def test_recorded_judge_request_still_valid_against_real_server(real_cache: None) -> None:
+    """Guards seed_004_judge.yaml: its first judge request still gets a valid row answer."""
+    cassette = yaml.safe_load((CASSETTES / "seed_004_judge.yaml").read_text())
+    request = cassette["interactions"][0]["request"]
+    body = json.loads(request["body"])
+    schema = body["response_format"]["json_schema"]["schema"]
+    state = _serve(body["model"], port=18093)
+    try:
+        response = httpx.post(f"{state.base_url}/chat/completions", json=body, timeout=900)
+        assert response.status_code == 200
+        rows = json.loads(response.json()["choices"][0]["message"]["content"])["rows"]
+        assert len(rows) == schema["properties"]["rows"]["minItems"]
+    finally:
+        server.stop(state.port)

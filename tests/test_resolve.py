@@ -92,10 +92,10 @@ def test_cue_missing_from_sentence_and_source_absent_means_author() -> None:
 def test_mode_is_direct_only_for_evidence_inside_quotation_marks() -> None:
     text = 'He said: "Twenty people were killed in Homs." Activists called Russia "shameful" today.'
     split = sentences.split(text)
-    inside = resolve._mode(text, text.index("Twenty"), text.index(" in Homs"), split[0], False)
-    partial = resolve._mode(text, text.index("Russia"), text.index(" today"), split[1], False)
+    inside = resolve.mode_of(text, text.index("Twenty"), text.index(" in Homs"), split[0], False)
+    partial = resolve.mode_of(text, text.index("Russia"), text.index(" today"), split[1], False)
     assert (inside, partial) == ("direct", "indirect")
-    assert resolve._mode(text, 0, 5, split[0], True) == "unattributed"
+    assert resolve.mode_of(text, 0, 5, split[0], True) == "unattributed"
 
 
 def test_perpetrator_named_in_a_sentence_without_any_cue_is_not_a_source() -> None:

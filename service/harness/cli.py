@@ -125,6 +125,10 @@ def main(
     concurrency: Annotated[
         int | None, typer.Option(metavar="N", help="Extraction: parallel requests.")
     ] = None,
+    strategy: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Extraction: parse, rules, sentence or article."),
+    ] = None,
 ) -> None:
     """Score predictions against gold; writes metrics.json, report.md and report.html."""
     if ctx.invoked_subcommand is not None:
@@ -147,6 +151,7 @@ def main(
             model=model,
             no_cache=no_cache,
             concurrency=concurrency,
+            **({"strategy": strategy} if strategy else {}),
         )
 
     _print_summary(_guarded(run))

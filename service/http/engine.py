@@ -17,7 +17,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ClaimtraceError, InputError
-from ..extractor import Extractor
+from ..extractor import Extractor, Strategy
 from ..llm.endpoint import Endpoint
 from ..load import check_text
 from ..schema import DocumentRecord, ErrorRecord
@@ -41,6 +41,10 @@ class ExtractOptions(BaseModel):
         default=False, description="Keep claims whose quote is not found, as grounding 'none'."
     )
     cache: bool = Field(default=True, description="Read and write the response cache.")
+    strategy: Strategy | None = Field(
+        default=None,
+        description="parse, rules, sentence or article (default: the service's).",
+    )
 
 
 class UpstreamHealth(BaseModel):
@@ -178,7 +182,10 @@ class Engine:
         if options == ExtractOptions():
             return self.extractor
         return self.extractor.variant(
-            passes=options.passes, keep_ungrounded=options.keep_ungrounded, cache=options.cache
+            passes=options.passes,
+            keep_ungrounded=options.keep_ungrounded,
+            cache=options.cache,
+            strategy=options.strategy,
         )
 
     async def drain(self, grace_s: float | None) -> None:

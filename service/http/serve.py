@@ -18,7 +18,7 @@ import typer
 
 from ..call import CallSettings
 from ..errors import InputError
-from ..extractor import Extractor
+from ..extractor import DEFAULT_STRATEGY, Extractor
 from ..load import DEFAULT_MAX_CHARS
 from .config import (
     DEFAULT_CONCURRENCY,
@@ -90,6 +90,9 @@ def serve(
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
     cache_dir: Path = typer.Option(None, help="Response cache directory."),
     log_level: str = typer.Option("info", help="uvicorn log level."),
+    strategy: str = typer.Option(
+        DEFAULT_STRATEGY, help="parse, rules, sentence or article (a request may override it)."
+    ),
 ) -> None:
     """Serve extraction over HTTP: a native API and an OpenAI-compatible face."""
     check_bind(host, port, api_key)
@@ -101,6 +104,7 @@ def serve(
         cache=not no_cache,
         cache_dir=cache_dir,
         max_chars=max_chars,
+        strategy=strategy,  # type: ignore[arg-type]
         settings=CallSettings(timeout_s=timeout),
         say=log.info,
         lazy_start=False,  # a service starts its model with its first request, not mid-call

@@ -9,6 +9,7 @@ compiler. A finished build is marked and reused; the log is kept beside it.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -40,7 +41,16 @@ CMAKE_FLAGS = (
     "-DLLAMA_BUILD_UI=OFF",
     "-DLLAMA_USE_PREBUILT_UI=OFF",  # would fetch the web UI from a model hub
     "-DLLAMA_OPENSSL=OFF",
+    # The native build's AMX kernels segfault where the kernel does not grant AMX tile
+    # state to the process (seen on this project's machines); AVX-512 and AVX2 stay on.
+    "-DGGML_AMX_TILE=OFF",
+    "-DGGML_AMX_INT8=OFF",
+    "-DGGML_AMX_BF16=OFF",
+    "-DCMAKE_C_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16",
+    "-DCMAKE_CXX_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16",
 )
+# A build made with other flags is not reused: the marker's name carries their hash.
+FLAGS_ID = hashlib.sha256("\n".join(CMAKE_FLAGS).encode()).hexdigest()[:8]
 
 Progress = Callable[[str, float], None]
 
@@ -51,7 +61,7 @@ def build_root() -> Path:
 
 
 def marker() -> Path:
-    return build_root() / "build" / "claimtrace-build.json"
+    return build_root() / "build" / f"claimtrace-build-{FLAGS_ID}.json"
 
 
 def binary_path() -> Path:

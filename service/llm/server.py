@@ -131,6 +131,7 @@ def start(
     model: str = models.DEFAULT_MODEL,
     port: int = DEFAULT_PORT,
     parallel: int = DEFAULT_PARALLEL,
+    speculate: bool = False,
     ctx: int = DEFAULT_CTX,
     threads: int | None = None,
     on_status: Callable[[str], None] | None = None,
@@ -172,11 +173,14 @@ def start(
         "--parallel", str(parallel),
         "--ctx-size", str(ctx * parallel),
         "--threads", str(threads or os.cpu_count() or 2),
-        "--spec-type", "ngram-simple",
         "--no-webui",
         "--metrics",
         "--alias", model,
     ]  # fmt: skip
+    if speculate:
+        # Off by default: on 2 cores ngram drafts were accepted 9-13% of the time and
+        # generation fell from 8.4 to 4.9 tokens/s (benchmarks/README.md).
+        cmd += ["--spec-type", "ngram-simple"]
     say(f"starting llama-server ({model}) on {HOST}:{port}")
     with log.open("w") as handle:
         proc = subprocess.Popen(

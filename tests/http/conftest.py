@@ -31,7 +31,7 @@ MakeApp = Callable[..., FastAPI]
 def _record_upstream(endpoint: Endpoint) -> None:
     """One pass against the real server: what every HTTP test replays."""
     with use_upstream_cassette(record=True):
-        extractor = Extractor(endpoint=endpoint, cache=False)
+        extractor = Extractor(endpoint=endpoint, cache=False, strategy="sentence")
         for doc_id, text in (("a", ARTICLE_A), ("b", ARTICLE_B)):
             extractor.extract(text, doc_id)
         httpx.get(f"{endpoint.base_url}/models", timeout=10).raise_for_status()
@@ -73,6 +73,7 @@ def make_app(upstream: Endpoint) -> MakeApp:
     ) -> FastAPI:
         extractor = Extractor(
             endpoint=endpoint or upstream,
+            strategy="sentence",  # the recorded upstream answers are sentence calls
             cache=cache,
             http_client=http_client,
             settings=CallSettings(max_retries=1, backoff_max_s=0.01),

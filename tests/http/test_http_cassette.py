@@ -9,7 +9,7 @@ from service.llm.endpoint import Endpoint
 
 
 def test_upstream_cassette_replays(upstream: Endpoint) -> None:
-    extractor = Extractor(endpoint=upstream, cache=False)
+    extractor = Extractor(endpoint=upstream, cache=False, strategy="sentence")
     for doc_id, text in (("a", ARTICLE_A), ("b", ARTICLE_B)):
         record = extractor.extract(text, doc_id)
         assert record.usage.prompt_tokens > 0 and record.stats.calls == 1
