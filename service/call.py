@@ -155,10 +155,16 @@ class Caller:
         # Bounds model calls (not cache hits) to the server's parallel slots.
         self._slots = asyncio.Semaphore(max(slots, 1))
         self._raw = endpoint.async_client(timeout=settings.timeout_s, http_client=http_client)
+        self._owns_client = http_client is None
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
         self._start = endpoint.start  # a local server to start before the first model call
         self._start_lock = asyncio.Lock()
         self._start_error: BackendError | None = None
+
+    async def aclose(self) -> None:
+        """Close the HTTP client this caller made (a client passed in is the caller's own)."""
+        if self._owns_client:
+            await self._raw.close()
 
     async def _ensure_started(self) -> None:
         """Start the deferred local server once; a failure fails every later call alike."""

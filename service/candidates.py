@@ -119,7 +119,7 @@ def find(doc: Doc) -> list[Candidate]:
         _attribute(statements, figures)
         for figure in figures:
             figure.start, figure.end = _figure_span(doc, figure)
-        _cover(doc.text, statements, figures)
+        _cover(doc, statements, figures)
         found.extend(statements)
         found.extend(figures)
         open_quote = _still_open(doc, sent, statements, open_quote)
@@ -134,7 +134,11 @@ def _statements(doc: Doc, sent: Span, index: int) -> list[Candidate]:
     found: list[Candidate] = []
     for token in sent:
         candidate = None
-        if token.lower_ == "according" and token.i + 1 < sent.end and doc[token.i + 1].lower_ == "to":
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < sent.end
+            and doc[token.i + 1].lower_ == "to"
+        ):
             candidate = _according(doc, sent, index, token)
         elif token.lemma_.lower() in CUE_VERBS and token.pos_ in ("VERB", "AUX"):
             candidate = _cue_verb(doc, sent, index, token)
@@ -172,6 +176,13 @@ def _cue_verb(doc: Doc, sent: Span, index: int, token: Token) -> Candidate | Non
         return None
     if lemma == "read" and (subject is None or subject.lemma_.lower() not in CUE_NOUNS):
         return None
+    if lemma == "claim" and any(
+        c.dep_ == "dobj" and (c.lemma_.lower() in ("life", "live", "death") or _has_number(c))
+        for c in token.children
+    ):
+        return None  # "the fire has claimed 21 lives": harm, not attribution
+    if subject is not None and not _may_speak(subject):
+        subject = None  # "27 children were confirmed killed": the speaker is elsewhere
     span = _before_subject(doc, sent, token, subject) or _content_span(doc, sent, token, content)
     if span is None:
         return None
@@ -192,6 +203,26 @@ def _cue_verb(doc: Doc, sent: Span, index: int, token: Token) -> Candidate | Non
 
 
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_NAME_DEPS = frozenset(
+    {"compound", "amod", "det", "poss", "case", "nmod", "flat", "punct", "npadvmod"}
+)
+# Heads of subjects that cannot be a speaker: what happened, or who was hit.
+_NOT_SPEAKERS = frozenset(
+    """attack fire bomb bombing strike airstrike raid shelling explosion blast clash fighting
+    people child children civilian civilians fighter fighters soldier soldiers victim victims
+    body bodies toll death deaths number figure casualty casualties it""".split()  # noqa: SIM905
+)
+
+
+def _has_number(token: Token) -> bool:
+    return any(t.like_num or t.lower_ in VAGUE_COUNTS for t in token.subtree)
+
+
+def _may_speak(subject: Token) -> bool:
+    """Whether a cue's subject can be its speaker (not "dozens", "the attack", passive)."""
+    if subject.dep_ == "nsubjpass" or _has_number(subject):
+        return False
+    return subject.lemma_.lower() not in _NOT_SPEAKERS
 
 
 def _before_subject(
@@ -238,9 +269,7 @@ def _content_tokens(token: Token) -> list[Token]:
     return [c for c in token.children if c.dep_ in ("dobj",) and c.pos_ != "PRON"]
 
 
-def _content_span(
-    doc: Doc, sent: Span, cue: Token, content: list[Token]
-) -> tuple[int, int] | None:
+def _content_span(doc: Doc, sent: Span, cue: Token, content: list[Token]) -> tuple[int, int] | None:
     """Offsets of the reported content, without the cue and its source."""
     if content:
         lo = min(t.left_edge.i for t in content)
@@ -323,20 +352,23 @@ def _mention(doc: Doc, head: Token) -> Mention:
                     return _mention(doc, objects[0])
             if child.dep_ == "poss":
                 return _mention(doc, child)
-    words = [
-        t
-        for t in head.subtree
-        if t.dep_ not in ("appos", "relcl", "acl", "punct", "cc", "conj", "prep", "pobj")
-        and t.head.dep_ not in ("appos", "relcl", "acl")
-        and (t.i >= head.left_edge.i)
-        and t.i <= head.i
-    ]
-    lo = min((t.i for t in words), default=head.i)
+    # the contiguous modifiers just left of the head ("the UK-based Syrian Observatory")
+    lo = head.i
+    while (
+        lo > head.sent.start
+        and doc[lo - 1].dep_ in _NAME_DEPS
+        and lo - 1 < doc[lo - 1].head.i <= head.i
+    ):
+        lo -= 1
     while lo < head.i and doc[lo].dep_ == "det":
         lo += 1
     span = doc[lo : head.i + 1]
     # keep "of X" for titles ("the head of the observatory")
-    tail = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "in", "at", "from", "within")]
+    tail = [
+        c
+        for c in head.children
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "in", "at", "from", "within")
+    ]
     end_char = span.end_char
     if tail:
         end_char = tail[0].right_edge.idx + len(tail[0].right_edge)
@@ -376,9 +408,7 @@ def _number_run(token: Token) -> list[Token]:
     while hi + 1 < token.sent.end and (
         doc[hi + 1].like_num
         or doc[hi + 1].lower_ in ("thousand", "million", "hundred")
-        or (doc[hi + 1].text == "-"
-        and hi + 2 < token.sent.end
-        and doc[hi + 2].like_num)
+        or (doc[hi + 1].text == "-" and hi + 2 < token.sent.end and doc[hi + 2].like_num)
     ):
         hi += 1
     return list(doc[lo : hi + 1])
@@ -408,11 +438,11 @@ def _figures(doc: Doc, sent: Span, index: int) -> list[Candidate]:
             continue  # a year
         if _in_date(doc, run[0], last):
             continue  # "Saturday 9", "20 Jun 2014", "Date of publication 12 June"
+        if last.lower_ == "one" and last.i + 1 < len(doc) and doc[last.i + 1].lower_ == "of":
+            continue  # "one of the bloodiest days"
         noun = _counted_noun(last)
         people = _people_of(noun, last)
-        outcome = _outcome(noun, last) or (
-            _outcome(people, last) if people is not noun else None
-        )
+        outcome = _outcome(noun, last) or (_outcome(people, last) if people is not noun else None)
         if outcome is None and _in_breakdown(last) and found:
             outcome = found[-1].figure.outcome if found[-1].figure else None
         if outcome is None:
@@ -504,9 +534,14 @@ def _figure_span(doc: Doc, figure: Candidate) -> tuple[int, int]:
     anchor = noun
     if noun.dep_ in _ANCHOR_DEPS and noun.head.pos_ in ("VERB", "AUX"):
         anchor = noun.head
-    elif noun.dep_ == "pobj" and noun.head.lower_ in ("to", "of") and noun.head.head.pos_ in (
-        "VERB",
-        "AUX",
+    elif (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ in ("to", "of")
+        and noun.head.head.pos_
+        in (
+            "VERB",
+            "AUX",
+        )
     ):
         anchor = noun.head.head
     elif noun.dep_ in ("dobj", "pobj") and noun.head.dep_ == "prep":
@@ -527,6 +562,20 @@ def _figure_span(doc: Doc, figure: Candidate) -> tuple[int, int]:
         if token.dep_ == "conj" and token.head.i == noun.i:
             keep -= {t.i for t in token.subtree}
             keep -= {t.i for t in noun.children if t.dep_ in ("cc",)}
+    # another figure's phrase ("... by security forces and 34 soldiers") is its own claim
+    for other in _other_numbers(doc, number, anchor):
+        node = other
+        while (
+            node.head.i != node.i
+            and node.head.i in keep
+            and number[0].i not in {t.i for t in node.head.subtree}
+        ):
+            node = node.head
+        cut = {t.i for t in node.subtree}
+        keep -= cut
+        before = doc[node.left_edge.i - 1] if node.left_edge.i > 0 else None
+        if before is not None and before.dep_ in ("cc", "punct"):
+            keep.discard(before.i)
     # the contiguous run of kept tokens around the number
     lo = hi = number[0].i
     while lo - 1 in keep:
@@ -541,6 +590,16 @@ def _figure_span(doc: Doc, figure: Candidate) -> tuple[int, int]:
             doc.text, (sent.start_char, sent.end_char), figure.figure.number[0], figure.cue
         )
     return span
+
+
+def _other_numbers(doc: Doc, number: Span, anchor: Token) -> list[Token]:
+    """Numbers of people in the anchor's clause other than this figure's own."""
+    own = {t.i for t in number}
+    return [
+        t
+        for t in anchor.subtree
+        if t.i not in own and _is_number(t) and not _in_date(doc, t, t) and t.dep_ != "compound"
+    ]
 
 
 def _counted_noun(number: Token) -> Token:
@@ -645,7 +704,11 @@ def _victims(doc: Doc, noun: Token, number: Token) -> str:
             # "killing 12" / "the toll rose to 40": nothing is named
             return "unspecified"
     phrase = " ".join(t.lower_ for t in noun.subtree if t.i <= noun.i or t.dep_ == "prep")
-    phrase = phrase[phrase.find(number.lower_) + len(number.lower_) :] if number.lower_ in phrase else phrase
+    phrase = (
+        phrase[phrase.find(number.lower_) + len(number.lower_) :]
+        if number.lower_ in phrase
+        else phrase
+    )
     text = phrase + " " + noun.lower_
     best: tuple[int, str] | None = None
     for category, nouns in VICTIM_NOUNS:
@@ -698,19 +761,34 @@ def _attribute(statements: list[Candidate], figures: list[Candidate]) -> None:
         figure.mention = inner.mention
 
 
-def _cover(text: str, statements: list[Candidate], figures: list[Candidate]) -> None:
-    """Mark statements whose content is nothing but their figures' clauses (guide rule 3)."""
+def _cover(doc: Doc, statements: list[Candidate], figures: list[Candidate]) -> None:
+    """Mark statements that say nothing besides their figures (guide rule 3).
+
+    A statement holding figures is covered unless it has a verb of its own
+    outside them that is neither a harm word nor a cue ("helicopters were
+    deployed ... and claim that 42 were killed" keeps the helicopters).
+    """
     for statement in statements:
-        rest = set(range(statement.start, statement.end))
-        held = False
-        for figure in figures:
-            assert figure.figure is not None
-            if statement.start <= figure.figure.number[0] < statement.end:
-                held = True
-                rest -= set(range(figure.start, figure.end))
-        if held:
-            left = "".join(text[i] if i in rest else " " for i in range(statement.start, statement.end))
-            statement.covered = len(re.findall(r"[A-Za-z]{3,}", left)) < 3
+        held = [
+            f
+            for f in figures
+            if f.figure is not None and statement.start <= f.figure.number[0] < statement.end
+        ]
+        if not held:
+            continue
+        span = doc.char_span(statement.start, statement.end, alignment_mode="expand")
+        if span is None:
+            continue
+        inside = {i for f in held for i in range(f.start, f.end)}
+        own_verbs = [
+            t
+            for t in span
+            if t.pos_ == "VERB"
+            and t.idx not in inside
+            and _harm_lemma(t) is None
+            and t.lemma_.lower() not in CUE_VERBS
+        ]
+        statement.covered = not own_verbs
 
 
 def _inside_quote(doc: Doc, sent: Span) -> bool:

@@ -30,9 +30,7 @@ from .schema import (
 from .sentences import Sentence
 
 
-def records(
-    text: str, candidates: list[Candidate], decisions: list[Decision]
-) -> list[ClaimRecord]:
+def records(text: str, candidates: list[Candidate], decisions: list[Decision]) -> list[ClaimRecord]:
     """The kept candidates as claim records, in text order, each figure once per source.
 
     A figure the article also gives with a source is not recorded again as
@@ -87,7 +85,9 @@ def _record(text: str, candidate: Candidate, decision: Decision) -> ClaimRecord:
     return ClaimRecord(
         evidence=evidence,
         statement=statement_of(evidence, name, cue),
-        source=Source(name=name, type=cast(SourceType, "author" if author else decision.source_type)),
+        source=Source(
+            name=name, type=cast(SourceType, "author" if author else decision.source_type)
+        ),
         cue=cue,
         mode=cast(Mode, mode_of(text, start, end, sentence, author)),
         kind=cast(Kind, kind),

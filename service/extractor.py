@@ -14,10 +14,10 @@ import copy
 import json
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from . import (
     candidates,
@@ -65,6 +65,7 @@ RULES_MODEL = "rules"  # the record's `model` when no model was called
 DEFAULT_CTX = 8192
 CONTEXT_MARGIN = 256
 Record = DocumentRecord | ErrorRecord
+T = TypeVar("T")
 OnDone = Callable[[int, Record], None]
 
 
@@ -152,7 +153,9 @@ class Extractor:
         if passes < 1:
             raise InputError(f"passes must be at least 1, got {passes}")
         if strategy not in STRATEGIES:
-            raise InputError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+            raise InputError(
+                f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
+            )
         if strategy != "article" and passes > 1:
             raise InputError("passes > 1 needs the article strategy")
         other = copy.copy(self)
@@ -180,7 +183,7 @@ class Extractor:
 
     def extract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
         """Claims of one article (blocking). Raises ClaimtraceError on failure."""
-        return asyncio.run(self.aextract(text, doc_id))
+        return asyncio.run(self._closing(self.aextract(text, doc_id)))
 
     async def aextract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
         """Claims of one article, for callers that already run an event loop."""
@@ -193,7 +196,7 @@ class Extractor:
         self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
     ) -> list[Record]:
         """Claims of many articles, concurrently; a failed one becomes an ErrorRecord."""
-        return asyncio.run(self.aextract_many(documents, on_done))
+        return asyncio.run(self._closing(self.aextract_many(documents, on_done)))
 
     async def aextract_many(
         self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
@@ -217,7 +220,11 @@ class Extractor:
 
         async def one(index: int, doc: Loaded) -> Record:
             record: Record
-            if index in failures or (needs_caller and caller is None) or isinstance(doc, Unreadable):
+            if (
+                index in failures
+                or (needs_caller and caller is None)
+                or isinstance(doc, Unreadable)
+            ):
                 record = failures[index]
             else:
                 try:
@@ -231,6 +238,14 @@ class Extractor:
             return record
 
         return list(await asyncio.gather(*(one(i, d) for i, d in enumerate(docs))))
+
+    async def _closing(self, work: Awaitable[T]) -> T:
+        """Run `work`, then close this loop's model clients before `asyncio.run` ends it."""
+        try:
+            return await work
+        finally:
+            for caller in self._callers.pop(asyncio.get_running_loop(), {}).values():
+                await caller.aclose()
 
     # --- one document -------------------------------------------------------
 

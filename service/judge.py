@@ -103,7 +103,9 @@ def render(
     for number, index in enumerate(group.members, 1):
         candidate = found[index]
         words = doc.text[candidate.start : candidate.end].split()
-        evidence = " ".join(words[:_EVIDENCE_WORDS]) + (" ..." if len(words) > _EVIDENCE_WORDS else "")
+        evidence = " ".join(words[:_EVIDENCE_WORDS]) + (
+            " ..." if len(words) > _EVIDENCE_WORDS else ""
+        )
         mention = candidate.mention.text if candidate.mention else AUTHOR
         lines.append(f'{number}. [{mention}, {candidate.cue}]: "{evidence}"')
     return template.render(

@@ -93,6 +93,8 @@ def _is_document_noun(mention: Mention) -> bool:
 def _named(mention: Mention, article: str) -> Resolved:
     text = _clean(mention.text)
     name = canonical(text, article) or text
+    if name == text and text[:1].islower():
+        name = _named_with_head(text, article) or name
     if mention.label == "PERSON" or (name[:1].isupper() and source_type(name) is None):
         # A person is typed by the title the article gives them ("activist Yaarab Dali",
         # "Rami Abdel Rahman, head of the Observatory").
@@ -101,6 +103,16 @@ def _named(mention: Mention, article: str) -> Resolved:
         kind = source_type(name, mention.label) or source_type(text, mention.label)
     proper = mention.label in ("PERSON", "ORG", "GPE", "NORP") or text[:1].isupper()
     return Resolved(name, kind, sure=proper and kind is not None)
+
+
+def _named_with_head(text: str, article: str) -> str | None:
+    """ "the reporter" is the article's "SANA reporter", "the charity" its "QRCS charity"."""
+    head = text.split()[-1]
+    if len(head) < 4:
+        return None
+    found = re.findall(rf"\b((?:[A-Z][\w'’-]*\s+){{1,4}}){re.escape(head)}\b", article)
+    names = [f"{prefix.strip()} {head}" for prefix in found if not _LEAD.match(prefix)]
+    return max(names, key=len) if names else None
 
 
 def _title_of(name: str, article: str) -> str:

@@ -49,8 +49,8 @@ POSITION_WORDS: Final = re.compile(
 )
 HEDGES: Final = re.compile(
     r"\b(?:reportedly|allegedly|believed|estimated|estimate|could|may|might|possibly|"
-    r"probably|likely|preliminary|expected to|feared|unclear|unconfirmed|apparent(?:ly)?|"
-    r"suspected|it is thought|appears?|seem\w*)\b",
+    r"probably|likely|preliminary|expected to|feared|unclear|unconfirmed|apparently|"
+    r"it is thought|seem\w*)\b",
     re.IGNORECASE,
 )
 NEGATIONS: Final = frozenset("not n't never no neither nor".split())  # noqa: SIM905

