@@ -429,8 +429,10 @@ def _figures(doc: Doc, sent: Span, index: int) -> list[Candidate]:
         if token.i in seen or not _is_number(token):
             continue
         run = _number_run(token)
-        seen.update(t.i for t in run)
         count = _number_value(run)
+        if _of_thousands(doc, run[-1]) and count is not None:
+            count, run = count * 1000, [*run, doc[run[-1].i + 1], doc[run[-1].i + 2]]
+        seen.update(t.i for t in run)
         last = run[-1]
         if count is None or count == 0 or _AGE.match(doc.text[last.idx + len(last) :]):
             continue
@@ -438,8 +440,11 @@ def _figures(doc: Doc, sent: Span, index: int) -> list[Candidate]:
             continue  # a year
         if _in_date(doc, run[0], last):
             continue  # "Saturday 9", "20 Jun 2014", "Date of publication 12 June"
-        if last.lower_ == "one" and last.i + 1 < len(doc) and doc[last.i + 1].lower_ == "of":
-            continue  # "one of the bloodiest days"
+        if last.lower_ == "one" and (
+            (last.i + 1 < len(doc) and doc[last.i + 1].lower_ == "of")
+            or not _names_people(_counted_noun(last))
+        ):
+            continue  # "one of the bloodiest days", "from one family"
         noun = _counted_noun(last)
         people = _people_of(noun, last)
         outcome = _outcome(noun, last) or (_outcome(people, last) if people is not noun else None)
@@ -453,6 +458,10 @@ def _figures(doc: Doc, sent: Span, index: int) -> list[Candidate]:
         qualifier, q_start = _qualifier(doc, run[0], count)
         start_char = min(start_char, q_start)
         victims = _victims(doc, people if people is not noun else noun, last)
+        if found and victims == "unspecified" and _names_others(people):
+            # "4 civilians killed and 7 others injured": the others are the same group
+            previous = found[-1].figure
+            victims = previous.victims if previous is not None else victims
         found.append(
             Candidate(
                 kind="figure",
@@ -497,6 +506,17 @@ def _people_of(noun: Token, number: Token) -> Token:
                 if objects:
                     return objects[0]
     return noun
+
+
+def _of_thousands(doc: Doc, last: Token) -> bool:
+    """Whether a vague count goes on "of thousands" ("hundreds of thousands": 200,000)."""
+    if last.lower_ not in ("hundreds", "tens", "dozens") or last.i + 2 >= len(doc):
+        return False
+    return doc[last.i + 1].lower_ == "of" and doc[last.i + 2].lower_ == "thousands"
+
+
+def _names_others(noun: Token) -> bool:
+    return noun.lower_ in ("others", "other", "more")
 
 
 def _in_breakdown(number: Token) -> bool:

@@ -169,7 +169,7 @@ VICTIM_NOUNS: Final[tuple[tuple[str, str], ...]] = (
         "armed_group",
         r"rebels?|militants?|fighters?|jihadists?|terrorists?|gunmen|insurgents|"
         r"extremists|members|commanders|defectors|deserters|mercenaries|opposition|"
-        r"daesh|isis|isil|nusra|kurds|mujahideen",
+        r"daesh|isis|isil|nusra|kurds|mujahideen|militiam[ae]n|militias?|is fighters",
     ),
     ("unspecified", r"people|persons?|others|individuals|syrians|bodies|victims|lives|dead"),
 )
