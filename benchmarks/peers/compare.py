@@ -31,7 +31,9 @@ from runner import doc_ids
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "peers"
-TOOLS = ("claimtrace", "langextract", "instructor")
+# claimtrace's strategies, then the peers (`claimtrace-sentence` is the earlier design).
+STRATEGY_TOOLS = ("claimtrace-rules", "claimtrace-parse", "claimtrace-sentence")
+TOOLS = (*STRATEGY_TOOLS, "langextract", "instructor")
 # claimtrace's CLI through this interpreter, the one the peers run with.
 CLAIMTRACE = (sys.executable, "-c", "from service.cli import main; main()")
 FIGURES = (("L1", "L1"), ("L2", "L2"), ("L3", "L3"))
@@ -39,7 +41,8 @@ FIGURES = (("L1", "L1"), ("L2", "L2"), ("L3", "L3"))
 
 def command(tool: str, split: str, out: Path, extra: list[str], cache: bool = False) -> list[str]:
     """The command that makes `out` for one tool."""
-    if tool == "claimtrace":
+    if tool in STRATEGY_TOOLS:
+        strategy = tool.removeprefix("claimtrace-")
         split_ids = doc_ids(split, None)
         ids = [i.removeprefix("fakes-") for i in split_ids if i.startswith("fakes-")]
         if len(ids) != len(split_ids):
@@ -47,7 +50,8 @@ def command(tool: str, split: str, out: Path, extra: list[str], cache: bool = Fa
         return [
             *CLAIMTRACE, "extract",
             *([] if cache else ["--no-cache"]), "--corpus", str(ROOT / "evals/corpus/fa-kes.csv"),
-            *[a for i in ids for a in ("--ids", i)], "--out", str(out), *extra,
+            *[a for i in ids for a in ("--ids", i)], "--out", str(out),
+            "--strategy", strategy, *extra,
         ]  # fmt: skip
     script = HERE / f"{tool}_run.py"
     return [sys.executable, str(script), "--split", split, "--out", str(out), *extra]
@@ -96,8 +100,9 @@ def score(tool: str, split: str, folder: Path) -> dict[str, Any]:
         "failed": sum(1 for r in records if "error" in r),
         "pred_claims": metrics["n_pred_claims"],
         "gold_claims": metrics["n_gold_claims"],
-        "s_per_article": round(timing["wall_s"] / max(metrics["n_docs"], 1), 1),
+        "s_per_article": round(timing["wall_s"] / max(metrics["n_docs"], 1), 2),
         "wall_s": timing["wall_s"],
+        "date": timing.get("date", ""),
     }
     for key, _ in FIGURES:
         row[key] = _figure(levels[key])
@@ -117,11 +122,12 @@ def _figure(block: dict[str, Any]) -> dict[str, Any]:
 def render(split: str, rows: list[dict[str, Any]], model: str) -> str:
     lines = [
         f"Split `{split}` ({rows[0]['documents']} articles, {rows[0]['gold_claims']} gold "
-        f"claims), model `{model}` on the local llama-server (2 slots, 2 cores), one session. "
-        "F1 at similarity >= 0.5 with 95% bootstrap intervals over documents.",
+        f"claims), model `{model}` on the local llama-server (2 cores), each tool run on the "
+        "date given (`--reuse` re-scores earlier outputs). F1 at similarity >= 0.5 with 95% "
+        "bootstrap intervals over documents.",
         "",
-        "| tool | L1 F1 | L2 F1 | L3 F1 | casualty F1 | claims | failed docs | s/article |",
-        "| --- | --- | --- | --- | --- | ---: | ---: | ---: |",
+        "| tool | L1 F1 | L2 F1 | L3 F1 | casualty F1 | claims | failed docs | s/article | run |",
+        "| --- | --- | --- | --- | --- | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
         cells = [
@@ -130,7 +136,7 @@ def render(split: str, rows: list[dict[str, Any]], model: str) -> str:
         ]
         lines.append(
             f"| {row['tool']} | {' | '.join(cells)} | {row['pred_claims']} | {row['failed']} | "
-            f"{row['s_per_article']} |"
+            f"{row['s_per_article']} | {row['date']} |"
         )
     return "\n".join(lines) + "\n"
 
