@@ -15,7 +15,7 @@ import json
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -306,109 +306,128 @@ class Extractor:
         return await self._generated(caller, doc_id, text)
 
     async def _parsed(self, caller: Caller | None, doc_id: str, text: str) -> DocumentRecord:
-        """Parse-first: code finds the candidates, rules decide them, the model judges them."""
+        """Parse-first: code finds the candidates, rules decide them, the model judges
+        what code is unsure of (`parse`), and the decided candidates become records."""
         started = time.monotonic()
         doc = await asyncio.to_thread(parse.parse, text)
         found = candidates.find(doc)
         resolved = sources.resolve(doc, found)
         decisions = [decide.by_rules(doc, c, r) for c, r in zip(found, resolved, strict=True)]
-        stats = Stats(chunks=0, passes=1)
-        usage = Usage()
-        model_s = 0.0
+        tally = Tally(Stats(chunks=0, passes=1))
         if caller is not None:
             names = sources.named_sources(doc, found)
             for group in judge.groups(found, resolved):
-                messages = judge.render(self.template, doc, found, group, names)
-                response_model = judge.answer_model(group, names)
                 result = await caller.call(
-                    messages, self.prompt_version, response_model=response_model
+                    judge.render(self.template, doc, found, group, names),
+                    self.prompt_version,
+                    response_model=judge.answer_model(group, names),
                 )
-                _count(stats, result)
-                usage.add(result.usage)
-                model_s += result.model_s
-                rows = result.answer.rows  # type: ignore[attr-defined]
-                judge.apply(group, rows, decisions)
-                stats.chunks += 1
+                tally.add(result)
+                tally.stats.chunks += 1
+                judge.apply(group, result.answer.rows, decisions)  # type: ignore[attr-defined]
         claims = emit.records(text, found, decisions)
-        return DocumentRecord(
-            doc_id=doc_id,
-            claims=claims,
-            model=self.endpoint.model if caller is not None else RULES_MODEL,
-            prompt_version=self.prompt_version,
-            schema_version=SCHEMA_VERSION,
-            usage=usage,
-            timings=Timings(
-                total_s=round(time.monotonic() - started, 3), model_s=round(model_s, 3)
-            ),
-            cache_hit=caller is not None and stats.calls == 0 and stats.cache_hits > 0,
-            stats=stats,
-            warnings=[],
-        )
+        model = self.endpoint.model if caller is not None else RULES_MODEL
+        return self._record(doc_id, claims, tally, started, model)
 
     async def _generated(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
         """The model lists the claims of each sentence or chunk (`sentence`, `article`)."""
         started = time.monotonic()
         split = sentences.split(text)
         units = self._units(text, split)
-        stats = Stats(chunks=len(units), passes=self.passes)
-        usage = Usage()
-        warnings: list[str] = []
-        model_s = 0.0
-
-        async def run(
-            messages: list[dict[str, str]], version: str, article: str
-        ) -> list[ModelClaim]:
-            nonlocal model_s
-            result = await caller.call(messages, version, article)
-            _count(stats, result)
-            model_s += result.model_s
-            usage.add(result.usage)
-            assert isinstance(result.answer, ModelAnswer)
-            return list(result.answer.claims)
-
-        def ground(answer: list[ModelClaim], window: tuple[int, int]) -> list[ClaimRecord]:
-            grounded = resolve.resolve(text, split, answer, window, self.keep_ungrounded)
-            stats.dropped_ungrounded += grounded.dropped
-            warnings.extend(grounded.warnings)
-            return grounded.claims
-
-        async def unit_claims(unit: Unit) -> list[ClaimRecord]:
-            answer = await run(unit.messages, self.template.version, unit.article)
-            claims = ground(answer, unit.window)
-            for _ in range(self.passes - 1):
-                follow = [
-                    *unit.messages,
-                    {"role": "assistant", "content": _answer_json(answer)},
-                    {
-                        "role": "user",
-                        "content": self.recall.final.replace("{found}", _found_list(claims)),
-                    },
-                ]
-                extra = await run(follow, self.prompt_version, unit.article)
-                claims = claims + merge.new_only(claims, ground(extra, unit.window))
-                answer = answer + extra
-            return claims
-
-        per_unit = await asyncio.gather(*(unit_claims(u) for u in units))
-        claims, stats.merged_duplicates = merge.merge([c for batch in per_unit for c in batch])
+        tally = Tally(Stats(chunks=len(units), passes=self.passes))
+        per_unit = await asyncio.gather(
+            *(self._unit_claims(caller, unit, text, split, tally) for unit in units)
+        )
+        claims, tally.stats.merged_duplicates = merge.merge(
+            [c for batch in per_unit for c in batch]
+        )
         if self.strategy == "article" and len(units) > 1:
-            warnings.append(f"article split into {len(units)} chunks to fit the context")
-        if stats.salvaged_incomplete:
-            warnings.append("an answer was cut at max_tokens; its complete items were kept")
+            tally.warnings.append(f"article split into {len(units)} chunks to fit the context")
+        if tally.stats.salvaged_incomplete:
+            tally.warnings.append("an answer was cut at max_tokens; its complete items were kept")
+        return self._record(doc_id, claims, tally, started, self.endpoint.model)
+
+    async def _unit_claims(
+        self, caller: Caller, unit: Unit, text: str, split: list[sentences.Sentence], tally: Tally
+    ) -> list[ClaimRecord]:
+        """One unit's claims: the model's answer, then any recall passes, grounded."""
+        answer = await self._ask(caller, unit.messages, self.template.version, unit.article, tally)
+        claims = tally.grounded(
+            resolve.resolve(text, split, answer, unit.window, self.keep_ungrounded)
+        )
+        for _ in range(self.passes - 1):
+            follow = [
+                *unit.messages,
+                {"role": "assistant", "content": _answer_json(answer)},
+                {
+                    "role": "user",
+                    "content": self.recall.final.replace("{found}", _found_list(claims)),
+                },
+            ]
+            extra = await self._ask(caller, follow, self.prompt_version, unit.article, tally)
+            more = tally.grounded(
+                resolve.resolve(text, split, extra, unit.window, self.keep_ungrounded)
+            )
+            claims = claims + merge.new_only(claims, more)
+            answer = answer + extra
+        return claims
+
+    async def _ask(
+        self,
+        caller: Caller,
+        messages: list[dict[str, str]],
+        version: str,
+        article: str,
+        tally: Tally,
+    ) -> list[ModelClaim]:
+        result = await caller.call(messages, version, article)
+        tally.add(result)
+        assert isinstance(result.answer, ModelAnswer)
+        return list(result.answer.claims)
+
+    def _record(
+        self, doc_id: str, claims: list[ClaimRecord], tally: Tally, started: float, model: str
+    ) -> DocumentRecord:
+        """The document's output line, with what the run cost."""
         return DocumentRecord(
             doc_id=doc_id,
             claims=claims,
-            model=self.endpoint.model,
+            model=model,
             prompt_version=self.prompt_version,
             schema_version=SCHEMA_VERSION,
-            usage=usage,
+            usage=tally.usage,
             timings=Timings(
-                total_s=round(time.monotonic() - started, 3), model_s=round(model_s, 3)
+                total_s=round(time.monotonic() - started, 3), model_s=round(tally.model_s, 3)
             ),
-            cache_hit=stats.calls == 0,
-            stats=stats,
-            warnings=warnings,
+            cache_hit=tally.stats.calls == 0 and tally.stats.cache_hits > 0,
+            stats=tally.stats,
+            warnings=tally.warnings,
         )
+
+
+@dataclass
+class Tally:
+    """What one document's calls cost and repaired, added up as they finish."""
+
+    stats: Stats
+    usage: Usage = field(default_factory=Usage)
+    model_s: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, result: CallResult) -> None:
+        self.stats.calls += 0 if result.from_cache else 1
+        self.stats.cache_hits += 1 if result.from_cache else 0
+        self.stats.retries += result.retries
+        self.stats.reasks += result.reasks
+        self.stats.retry_reasons.extend(result.reasons)
+        self.stats.salvaged_incomplete += 1 if result.salvaged else 0
+        self.usage.add(result.usage)
+        self.model_s += result.model_s
+
+    def grounded(self, resolved: resolve.Resolved) -> list[ClaimRecord]:
+        self.stats.dropped_ungrounded += resolved.dropped
+        self.warnings.extend(resolved.warnings)
+        return resolved.claims
 
 
 @dataclass(frozen=True)
@@ -418,16 +437,6 @@ class Unit:
     window: tuple[int, int]
     messages: list[dict[str, str]]
     article: str
-
-
-def _count(stats: Stats, result: CallResult) -> None:
-    """Add one call's cost and repairs to the document's stats."""
-    stats.calls += 0 if result.from_cache else 1
-    stats.cache_hits += 1 if result.from_cache else 0
-    stats.retries += result.retries
-    stats.reasks += result.reasks
-    stats.retry_reasons.extend(result.reasons)
-    stats.salvaged_incomplete += 1 if result.salvaged else 0
 
 
 def _answer_json(claims: list[ModelClaim]) -> str:
