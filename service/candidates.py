@@ -26,7 +26,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
-from . import ground
+from . import evidence
 from .vocabulary import (
     BOILERPLATE,
     CUE_NOUNS,
@@ -297,7 +297,7 @@ def _trimmed(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
     if hi - lo < 2:
         return None
     start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
-    return ground.trim(doc.text, start, end)
+    return evidence.trim(doc.text, start, end)
 
 
 def _according(doc: Doc, sent: Span, index: int, token: Token) -> Candidate | None:
@@ -606,7 +606,7 @@ def _figure_span(doc: Doc, figure: Candidate) -> tuple[int, int]:
     if span is None or len(doc.text[span[0] : span[1]].split()) < 2:
         # the parse gave the number alone: fall back to its clause in the sentence
         sent = number[0].sent
-        return ground.figure_clause(
+        return evidence.figure_clause(
             doc.text, (sent.start_char, sent.end_char), figure.figure.number[0], figure.cue
         )
     return span

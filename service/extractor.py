@@ -1,10 +1,15 @@
 """The Python API: `Extractor(...).extract(text)` and friends.
 
-Runs the data flow for each document: check the text, split it into
-sentences and, when it exceeds the context budget, into chunks; render the
-prompt; call the model through the cache; ground and resolve the answer;
-merge duplicates; and return one `DocumentRecord`. Documents run
-concurrently up to the server's parallel slots.
+Runs the data flow for each document and returns one `DocumentRecord`:
+
+* `rules` and `parse`: check the text; parse it; find the candidate claims;
+  resolve their sources; decide them by rules; for `parse`, let the model
+  judge what code is unsure of (through the cache); emit the records.
+* `sentence` and `article`: split the text into sentences or chunks; render
+  the prompt; call the model through the cache; ground and resolve its
+  answer; merge duplicates.
+
+Documents run concurrently, model calls bounded by the server's slots.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import cast
 
-from . import ground, select
+from . import align, evidence, select
 from .attribution import canonical
 from .schema import Casualty, ClaimRecord, Grounding, ModelClaim, Source, Span, Victims
 from .sentences import Sentence
@@ -81,8 +81,8 @@ def _victims(text: str, start: int, end: int, count: int, said: Victims) -> Vict
     """
     if said == "mixed" or end <= start:
         return said
-    at = ground.find_count(text, count, start, end)
-    named = ground.victims_after(text, at, end) if at is not None else None
+    at = evidence.find_count(text, count, start, end)
+    named = evidence.victims_after(text, at, end) if at is not None else None
     return cast(Victims, named) if named else said
 
 
@@ -94,7 +94,7 @@ def resolve_claim(
     keep_ungrounded: bool = False,
 ) -> ClaimRecord | str:
     """One grounded record, or the reason it could not be grounded."""
-    located = ground.locate(text, claim.quote, near=window)
+    located = align.locate(text, claim.quote, near=window)
     count = claim.casualty.count if claim.casualty else None
     if located is None:
         if not keep_ungrounded:
@@ -114,7 +114,7 @@ def resolve_claim(
             else:
                 start, end = span
     near = (sentence.start, sentence.end) if sentence else window
-    cue = ground.verbatim(text, claim.cue, near, within=True)
+    cue = align.verbatim(text, claim.cue, near, within=True)
     author = claim.type == "author" or claim.source is None
     if not author and cue is None and sentence is not None:
         # Small models carry the previous claim's source forward, or name the
@@ -130,15 +130,15 @@ def resolve_claim(
             qualifier=claim.casualty.qualifier,
             outcome=claim.casualty.outcome,
             victims=_victims(text, start, end, claim.casualty.count, claim.casualty.victims),
-            location=ground.verbatim(text, claim.casualty.location, near),
-            period=ground.verbatim(text, claim.casualty.period, near),
+            location=align.verbatim(text, claim.casualty.location, near),
+            period=align.verbatim(text, claim.casualty.period, near),
         )
     cue = None if author else cue
-    evidence = text[start:end] if end > start else claim.quote
+    said = text[start:end] if end > start else claim.quote
     source_name = None if author else canonical(claim.source, text)
     return ClaimRecord(
-        evidence=evidence,
-        statement=statement_of(evidence, source_name, cue),
+        evidence=said,
+        statement=statement_of(said, source_name, cue),
         source=Source(name=source_name, type="author" if author else claim.type),
         cue=cue,
         mode=mode_of(text, start, end, sentence, author),  # type: ignore[arg-type]
@@ -161,13 +161,13 @@ def _refine(
     leading "X said (that)".
     """
     if count is not None:
-        if ground.find_count(text, count, start, end) is not None:
-            return ground.trim(text, *ground.content(text, (start, end), cue, keep_figure=count))
-        return ground.evidence_span(text, sentence, count, cue)
-    trimmed = ground.trim(text, *ground.content(text, (start, end), cue))
+        if evidence.find_count(text, count, start, end) is not None:
+            return evidence.trim(text, *evidence.content(text, (start, end), cue, keep_figure=count))
+        return evidence.evidence_span(text, sentence, count, cue)
+    trimmed = evidence.trim(text, *evidence.content(text, (start, end), cue))
     if len(re.findall(r"\w+", text[trimmed[0] : trimmed[1]])) >= 2:
         return trimmed
-    return ground.trim(text, start, end)
+    return evidence.trim(text, start, end)
 
 
 def resolve(

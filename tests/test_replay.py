@@ -18,7 +18,7 @@ import pytest
 from service import Extractor, select, sentences
 from service.call import CallSettings
 from service.errors import BackendError
-from service.ground import find_count
+from service.evidence import find_count
 from service.llm.endpoint import Endpoint, probe_mode
 
 ROOT = Path(__file__).resolve().parent.parent
