@@ -186,19 +186,39 @@ def _cue_verb(doc: Doc, sent: Span, index: int, token: Token) -> Candidate | Non
     span = _before_subject(doc, sent, token, subject) or _content_span(doc, sent, token, content)
     if span is None:
         return None
-    cue_start, cue_end = _cue_words(doc, token)
-    mention = _mention(doc, subject) if subject is not None else None
+    candidate = _statement(
+        doc,
+        sent,
+        index,
+        span,
+        _cue_words(doc, token),
+        lemma,
+        _mention(doc, subject) if subject is not None else None,
+    )
+    candidate.negated = any(c.dep_ == "neg" for c in token.children)
+    return candidate
+
+
+def _statement(
+    doc: Doc,
+    sent: Span,
+    index: int,
+    span: tuple[int, int],
+    cue: tuple[int, int],
+    lemma: str,
+    mention: Mention | None,
+) -> Candidate:
+    """A statement candidate: its content span, cue and source mention."""
     return Candidate(
         kind="statement",
         start=span[0],
         end=span[1],
         sentence=index,
         bounds=(sent.start_char, sent.end_char),
-        cue=doc.text[cue_start:cue_end],
-        cue_span=(cue_start, cue_end),
+        cue=doc.text[cue[0] : cue[1]],
+        cue_span=cue,
         cue_lemma=lemma,
         mention=mention,
-        negated=any(c.dep_ == "neg" for c in token.children),
     )
 
 
@@ -321,18 +341,8 @@ def _according(doc: Doc, sent: Span, index: int, token: Token) -> Candidate | No
         span = _trimmed(doc, hi_phrase, clause_hi)  # "According to X, Y"
     if span is None:
         return None
-    cue_end = to.idx + len(to)
-    return Candidate(
-        kind="statement",
-        start=span[0],
-        end=span[1],
-        sentence=index,
-        bounds=(sent.start_char, sent.end_char),
-        cue=doc.text[token.idx : cue_end],
-        cue_span=(token.idx, cue_end),
-        cue_lemma="according to",
-        mention=_mention(doc, source),
-    )
+    cue = (token.idx, to.idx + len(to))
+    return _statement(doc, sent, index, span, cue, "according to", _mention(doc, source))
 
 
 def _mention(doc: Doc, head: Token) -> Mention:

@@ -162,7 +162,9 @@ def _refine(
     """
     if count is not None:
         if evidence.find_count(text, count, start, end) is not None:
-            return evidence.trim(text, *evidence.content(text, (start, end), cue, keep_figure=count))
+            return evidence.trim(
+                text, *evidence.content(text, (start, end), cue, keep_figure=count)
+            )
         return evidence.evidence_span(text, sentence, count, cue)
     trimmed = evidence.trim(text, *evidence.content(text, (start, end), cue))
     if len(re.findall(r"\w+", text[trimmed[0] : trimmed[1]])) >= 2:
