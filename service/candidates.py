@@ -106,23 +106,17 @@ def find(doc: Doc) -> list[Candidate]:
             continue
         statements = _statements(doc, sent, index)
         figures = _figures(doc, sent, index)
-        if not statements and open_quote is not None and _inside_quote(doc, sent):
+        if not statements and open_quote is not None and _inside_quote(sent):
             # A quotation running on from an earlier sentence: its figures are the cue's.
             for figure in figures:
-                figure.cue, figure.cue_span, figure.mention = (
-                    open_quote.cue,
-                    open_quote.cue_span,
-                    open_quote.mention,
-                )
-                figure.cue_lemma = open_quote.cue_lemma
-                figure.notes.append("continued quotation")
+                _credit(figure, open_quote, "continued quotation")
         _attribute(statements, figures)
         for figure in figures:
             figure.start, figure.end = _figure_span(doc, figure)
         _cover(doc, statements, figures)
         found.extend(statements)
         found.extend(figures)
-        open_quote = _still_open(doc, sent, statements, open_quote)
+        open_quote = _still_open(sent, statements, open_quote)
     found.sort(key=lambda c: (c.start, c.kind))
     return _dedupe(found)
 
@@ -769,26 +763,30 @@ def _entity(sent: Span, anchor: Token, labels: frozenset[str]) -> str | None:
 
 
 def _attribute(statements: list[Candidate], figures: list[Candidate]) -> None:
-    """Give each figure the innermost cue whose content holds it; mark statements it covers."""
+    """Give each figure the innermost cue whose content holds it, else the nearest cue."""
     for figure in figures:
         if figure.cue is not None:
             continue
-        holders = [
-            (i, s)
-            for i, s in enumerate(statements)
-            if s.start <= figure.start and figure.end <= s.end
-        ]
+        holders = [s for s in statements if s.start <= figure.start and figure.end <= s.end]
         if holders:
-            _, inner = min(holders, key=lambda pair: pair[1].end - pair[1].start)
+            inner = min(holders, key=lambda s: s.end - s.start)
+            _credit(figure, inner, "inside the cue's content")
         elif statements:
             # The cue is in the sentence but the parse left the figure outside its
             # content ("... injuring 14 citizens according to Al-Manar reporter").
-            inner = min(statements, key=lambda s: abs((s.cue_span or (0, 0))[0] - figure.start))
-            figure.notes.append("cue in the sentence")
-        else:
-            continue
-        figure.cue, figure.cue_span, figure.cue_lemma = inner.cue, inner.cue_span, inner.cue_lemma
-        figure.mention = inner.mention
+            nearest = min(statements, key=lambda s: abs((s.cue_span or (0, 0))[0] - figure.start))
+            _credit(figure, nearest, "cue in the sentence")
+
+
+def _credit(figure: Candidate, statement: Candidate, why: str) -> None:
+    """Attribute a figure to a statement's cue and source."""
+    figure.cue, figure.cue_span, figure.cue_lemma = (
+        statement.cue,
+        statement.cue_span,
+        statement.cue_lemma,
+    )
+    figure.mention = statement.mention
+    figure.notes.append(why)
 
 
 def _cover(doc: Doc, statements: list[Candidate], figures: list[Candidate]) -> None:
@@ -821,18 +819,19 @@ def _cover(doc: Doc, statements: list[Candidate], figures: list[Candidate]) -> N
         statement.covered = not own_verbs
 
 
-def _inside_quote(doc: Doc, sent: Span) -> bool:
+def _inside_quote(sent: Span) -> bool:
+    """Whether the sentence opens with a quotation mark (a quotation running on)."""
     stripped = sent.text.lstrip()
     return stripped[:1] in QUOTE_MARKS or stripped[:1] == "'"
 
 
 def _still_open(
-    doc: Doc, sent: Span, statements: list[Candidate], current: Candidate | None
+    sent: Span, statements: list[Candidate], current: Candidate | None
 ) -> Candidate | None:
     """The cue whose quotation is still open at the end of this sentence, if any."""
     marks = sum(sent.text.count(m) for m in QUOTE_MARKS)
     if marks % 2 == 0:
-        return current if current is not None and marks == 0 and _inside_quote(doc, sent) else None
+        return current if current is not None and marks == 0 and _inside_quote(sent) else None
     return statements[-1] if statements else current
 
 

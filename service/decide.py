@@ -7,7 +7,7 @@ judge only overrides what it is asked about.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
@@ -79,8 +79,3 @@ def _certainty(text: str, candidate: Candidate) -> str:
     if HEDGES.search(text) or (candidate.cue or "").lower().startswith(("believ", "estimat")):
         return "hedged"
     return "asserted"
-
-
-def without_source(decision: Decision) -> Decision:
-    """The same decision, as the article's own assertion."""
-    return replace(decision, source_name=None, source_type="author")

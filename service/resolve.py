@@ -19,8 +19,7 @@ from . import align, evidence, select
 from .attribution import canonical
 from .schema import Casualty, ClaimRecord, Grounding, ModelClaim, Source, Span, Victims
 from .sentences import Sentence
-
-_QUOTE_MARKS = '"“”'
+from .vocabulary import QUOTE_MARKS
 
 
 @dataclass
@@ -44,9 +43,9 @@ def mode_of(text: str, start: int, end: int, sentence: Sentence | None, author: 
     if author:
         return "unattributed"
     lo = sentence.start if sentence else 0
-    opened = sum(text.count(mark, lo, start) for mark in _QUOTE_MARKS) % 2 == 1
-    inner = sum(text.count(mark, start, end) for mark in _QUOTE_MARKS)
-    quoted_whole = text[start : start + 1] in _QUOTE_MARKS and text[end - 1 : end] in _QUOTE_MARKS
+    opened = sum(text.count(mark, lo, start) for mark in QUOTE_MARKS) % 2 == 1
+    inner = sum(text.count(mark, start, end) for mark in QUOTE_MARKS)
+    quoted_whole = text[start : start + 1] in QUOTE_MARKS and text[end - 1 : end] in QUOTE_MARKS
     return "direct" if (opened and inner == 0) or (quoted_whole and inner == 2) else "indirect"
 
 

@@ -53,7 +53,6 @@ HEDGES: Final = re.compile(
     r"it is thought|seem\w*)\b",
     re.IGNORECASE,
 )
-NEGATIONS: Final = frozenset("not n't never no neither nor".split())  # noqa: SIM905
 
 # Regexes over raw text, for the sentence filter and grounding.
 CUE = re.compile(
