@@ -30,8 +30,9 @@ from tenacity import (
 )
 
 from .cache import ResponseCache, cache_key
-from .errors import BackendError, ServerStartError
+from .errors import BackendError
 from .llm.endpoint import Endpoint
+from .llm.readiness import Readiness
 from .schema import SCHEMA_VERSION, ModelAnswer, ModelClaim, Usage, schema_version
 
 TRANSIENT = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)
@@ -148,6 +149,7 @@ class Caller:
         settings: CallSettings,
         http_client: Any | None = None,
         slots: int = 1,
+        readiness: Readiness | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.cache = cache
@@ -157,29 +159,13 @@ class Caller:
         self._raw = endpoint.async_client(timeout=settings.timeout_s, http_client=http_client)
         self._owns_client = http_client is None
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
-        self._start = endpoint.start  # a local server to start before the first model call
-        self._start_lock = asyncio.Lock()
-        self._start_error: BackendError | None = None
+        # Starts a deferred local server before the first model call.
+        self._readiness = readiness or Readiness(endpoint=endpoint)
 
     async def aclose(self) -> None:
         """Close the HTTP client this caller made (a client passed in is the caller's own)."""
         if self._owns_client:
             await self._raw.close()
-
-    async def _ensure_started(self) -> None:
-        """Start the deferred local server once; a failure fails every later call alike."""
-        if self._start is None and self._start_error is None:
-            return
-        async with self._start_lock:
-            if self._start_error is not None:
-                raise self._start_error
-            if self._start is not None:
-                try:
-                    await asyncio.to_thread(self._start)
-                except BackendError as error:
-                    self._start_error = ServerStartError(str(error))
-                    raise self._start_error from error
-                self._start = None
 
     async def call(
         self,
@@ -207,7 +193,7 @@ class Caller:
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             answer = response_model.model_validate(hit["answer"], context=context)
             return CallResult(answer, Usage.model_validate(hit["usage"]), from_cache=True)
-        await self._ensure_started()
+        await self._readiness.ensure_started()
         async with self._slots:
             result = await self._call_model(messages, context, response_model)
         if self.cache is not None and not result.salvaged:

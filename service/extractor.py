@@ -42,7 +42,7 @@ from .cache import ResponseCache
 from .call import Caller, CallResult, CallSettings
 from .errors import ClaimtraceError, InputError, ServerStartError
 from .llm.endpoint import Endpoint, Say, stderr_say
-from .llm.endpoint import resolve as resolve_endpoint
+from .llm.readiness import Readiness
 from .load import DEFAULT_MAX_CHARS, Document, Loaded, Unreadable, check_text
 from .schema import (
     SCHEMA_VERSION,
@@ -107,8 +107,9 @@ class Extractor:
             raise InputError(f"passes must be at least 1, got {passes}")
         if concurrency is not None and concurrency < 1:
             raise InputError(f"concurrency must be at least 1, got {concurrency}")
-        self._endpoint_args = (base_url, api_key, model)
-        self._endpoint = endpoint
+        self.readiness = Readiness(
+            base_url, api_key, model, endpoint=endpoint, say=say, lazy=lazy_start
+        )
         self.cache = ResponseCache(cache_dir) if cache else None
         self.concurrency = concurrency
         self.passes = passes
@@ -125,8 +126,6 @@ class Extractor:
         self.recall = prompting.load("recall")
         self.settings = settings or CallSettings()
         self.http_client = http_client
-        self.say = say
-        self.lazy_start = lazy_start
         self._callers: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[tuple[object, ...], Caller]
         ] = weakref.WeakKeyDictionary()
@@ -134,11 +133,7 @@ class Extractor:
     @property
     def endpoint(self) -> Endpoint:
         """The resolved endpoint (resolved, and the local server started, on first use)."""
-        if self._endpoint is None:
-            self._endpoint = resolve_endpoint(
-                *self._endpoint_args, say=self.say, lazy=self.lazy_start
-            )
-        return self._endpoint
+        return self.readiness.endpoint()
 
     def variant(
         self,
@@ -269,7 +264,9 @@ class Extractor:
         caller = per_loop.get(key)
         if caller is None:
             slots = self.concurrency or self.endpoint.parallel or 1
-            caller = Caller(self.endpoint, self.cache, self.settings, self.http_client, slots)
+            caller = Caller(
+                self.endpoint, self.cache, self.settings, self.http_client, slots, self.readiness
+            )
             per_loop[key] = caller
         return caller
 

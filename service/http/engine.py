@@ -62,9 +62,6 @@ class Engine:
         self.config = config
         self.metrics = metrics
         self.gate = Gate(config.concurrency, config.queue)
-        self._endpoint: Endpoint | None = None
-        self._resolving: asyncio.Future[Endpoint] | None = None
-        self._resolve_error: str | None = None
         self._inflight: set[asyncio.Task[DocumentRecord]] = set()
         self.draining = False
 
@@ -78,33 +75,17 @@ class Engine:
 
     async def endpoint(self) -> Endpoint:
         """The resolved endpoint; the first caller starts resolving, the others wait for it."""
-        if self._endpoint is not None:
-            return self._endpoint
-        if self._resolving is None:
-            extractor = self.extractor
-            self._resolving = asyncio.ensure_future(asyncio.to_thread(lambda: extractor.endpoint))
-            self._resolving.add_done_callback(self._resolved)
-        # Shielded: a request that gives up must not cancel the start others wait for.
-        return await asyncio.shield(self._resolving)
-
-    def _resolved(self, future: asyncio.Future[Endpoint]) -> None:
-        if future.cancelled():
-            self._resolving = None
-        elif (error := future.exception()) is not None:
-            self._resolving = None  # the next request tries again
-            self._resolve_error = str(error)
-        else:
-            self._endpoint = future.result()
-            self._resolve_error = None
+        return await self.extractor.readiness.aendpoint()
 
     async def upstream_health(self) -> UpstreamHealth:
         """Whether the model endpoint answers, without starting anything."""
-        endpoint = self._endpoint
+        readiness = self.extractor.readiness
+        endpoint = readiness.resolved
         if endpoint is None:
-            if self._resolve_error:
+            if readiness.state == "error":
                 status: UpstreamStatus = "error"
-                detail = self._resolve_error
-            elif self._resolving:
+                detail = readiness.error or ""
+            elif readiness.state == "starting":
                 status, detail = "starting", "connecting (a local llama-server may be starting)"
             else:
                 status, detail = "not_started", "the endpoint is resolved by the first extraction"

@@ -2,7 +2,8 @@
 
 Flags win over `CLAIMTRACE_*` variables; with neither, the local llama-server is
 built, pulled and started on demand. With `lazy=True` "on demand" means at the
-first answer not in the response cache: a fully cached re-run starts nothing.
+first answer not in the response cache (`readiness.Readiness` runs the start):
+a fully cached re-run starts nothing.
 Every endpoint is probed once with a tiny schema the model would never follow
 by chance: if `response_format` `json_schema` is really enforced we use
 instructor's `JSON_SCHEMA` mode, otherwise we fall back to `JSON` or `MD_JSON`
@@ -54,7 +55,7 @@ class Endpoint:
     parallel: int | None = None  # server slots, when known
     local: bool = False
     # For a local server not started yet: what starts it (build, pull, start), run
-    # by the caller before its first model call. None: the endpoint is up.
+    # by `Readiness` before the first model call. None: the endpoint is up.
     start: Callable[[], object] | None = field(default=None, compare=False, repr=False)
 
     def client(self, timeout: float = 600.0) -> openai.OpenAI:

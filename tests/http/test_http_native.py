@@ -6,6 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from http_support import ARTICLE_A, ARTICLE_B
 
+from service import Extractor
+from service.http import ServiceConfig, create_app
 from service.schema import DocumentRecord, ErrorRecord
 
 
@@ -100,8 +102,11 @@ def test_healthz_says_when_the_upstream_is_down(make_app, dead_endpoint) -> None
     assert health["status"] == "degraded" and health["upstream"]["status"] == "unreachable"
 
 
-def test_healthz_before_the_local_server_starts(make_app) -> None:
-    with TestClient(make_app(resolve_at_startup=False)) as client:
+def test_healthz_before_the_local_server_starts() -> None:
+    # As `claimtrace serve` builds it: nothing resolved until the first extraction.
+    extractor = Extractor(base_url="http://127.0.0.1:9/v1", cache=False)
+    app = create_app(extractor, ServiceConfig(resolve_at_startup=False))
+    with TestClient(app) as client:
         upstream = client.get("/healthz").json()["upstream"]
     assert upstream["status"] == "not_started" and "first extraction" in upstream["detail"]
 
