@@ -43,9 +43,21 @@ from .vocabulary import (
 
 Kind = Literal["statement", "figure"]
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_SKIP_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+# An entity type says a number is not a count of people only when its words agree:
+# the small model calls "Sixty-two Syrian soldiers" a PERCENT.
+_NOT_COUNTS = {
+    "PERCENT": re.compile(r"%|per ?cent", re.I),
+    "MONEY": re.compile(r"[$€£]|dollars?|euros?|pounds?|lira|rubles?", re.I),
+    "ORDINAL": re.compile(r"."),
+    "QUANTITY": re.compile(
+        r"\b(?:km|kilomet|met(?:er|re)s?|miles?|tons?|kg|litres?|liters?)\b", re.I
+    ),
+    "DATE": re.compile(r"\b(?:1[89]|20)\d\d\b|year|month|week|day|ago|century|decade", re.I),
+    "TIME": re.compile(r"\b(?:hours?|minutes?|a\.?m\.?|p\.?m\.?|o'clock|morning|night)\b|:", re.I),
+}
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _PERIOD_ENTS = frozenset({"DATE", "TIME"})
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages?(?: of| below| under| between)?)\s+$", re.I)
 _AGE = re.compile(r"^\s*-?\s*(?:year|month|week|day)s?\b|^\s*(?:km|kilomet|mile|%|per ?cent)", re.I)
 
 
@@ -98,27 +110,54 @@ class Candidate:
 
 def find(doc: Doc) -> list[Candidate]:
     """Every candidate claim in the parsed article, in text order."""
-    sents = list(doc.sents)
     found: list[Candidate] = []
-    open_quote: Candidate | None = None
-    for index, sent in enumerate(sents):
+    quote = _Quotation()
+    for index, sent in enumerate(doc.sents):
         if BOILERPLATE.search(sent.text):
             continue
         statements = _statements(doc, sent, index)
         figures = _figures(doc, sent, index)
-        if not statements and open_quote is not None and _inside_quote(sent):
-            # A quotation running on from an earlier sentence: its figures are the cue's.
-            for figure in figures:
-                _credit(figure, open_quote, "continued quotation")
+        quote.credit(sent, statements, figures)
         _attribute(statements, figures)
         for figure in figures:
             figure.start, figure.end = _figure_span(doc, figure)
         _cover(doc, statements, figures)
         found.extend(statements)
         found.extend(figures)
-        open_quote = _still_open(sent, statements, open_quote)
     found.sort(key=lambda c: (c.start, c.kind))
     return _dedupe(found)
+
+
+class _Quotation:
+    """A quotation that runs over several sentences belongs to its one cue.
+
+    FA-KES writes both shapes: the cue first ('X said: "A. B."') and last
+    ('"A. B. C" the representative said.'). Figures inside the quotation get
+    the cue that opened it, or the one that closes it.
+    """
+
+    def __init__(self) -> None:
+        self.inside = False  # a quotation is open at the start of the sentence
+        self.cue: Candidate | None = None  # the statement that opened it
+        self.waiting: list[Candidate] = []  # its figures while no cue is known yet
+
+    def credit(self, sent: Span, statements: list[Candidate], figures: list[Candidate]) -> None:
+        marks = sum(sent.text.count(m) for m in QUOTE_MARKS) % 2 == 1
+        if self.inside and not statements:
+            if self.cue is not None:
+                for figure in figures:
+                    _credit(figure, self.cue, "continued quotation")
+            else:
+                self.waiting.extend(figures)
+        if self.inside and statements and marks and self.cue is None:
+            for figure in self.waiting:  # closed by its cue: '... C" the source said.'
+                _credit(figure, statements[0], "quotation closed by its cue")
+        if not self.inside and marks:  # a quotation opens here
+            self.cue = statements[-1] if statements else None
+            self.waiting = [] if statements else list(figures)
+        self.inside ^= marks
+        if not self.inside:
+            self.cue, self.waiting = None, []
 
 
 # --- statements ---------------------------------------------------------------
@@ -251,6 +290,11 @@ def _before_subject(
     if subject is None or subject.i > cue.i:
         return None
     end = min(subject.left_edge.i, cue.i)
+    quoting = cue.head.head if cue.head.lower_ == "as" else None
+    if quoting is not None:  # "Y AP quoted SOHR as saying": Y ends before the outlet
+        end = min(
+            [end, quoting.i, *(c.left_edge.i for c in quoting.children if c.dep_ in _SUBJECTS)]
+        )
     start = sent.start
     for token in doc[sent.start : end]:
         if token.lemma_.lower() in CUE_VERBS and token.pos_ == "VERB" and token.i != cue.i:
@@ -264,8 +308,11 @@ def _before_subject(
 
 
 def _cue_words(doc: Doc, token: Token) -> tuple[int, int]:
-    """The cue as written: the verb, with "in a statement" or a particle when it follows."""
+    """The cue as written: the verb, with "in a statement" or a particle when it follows,
+    and "as" before "saying"."""
     start, end = token.idx, token.idx + len(token)
+    if token.i > 0 and doc[token.i - 1].lower_ == "as" and token.lower_ == "saying":
+        start = doc[token.i - 1].idx
     following = doc.text[end : end + 40]
     phrase = re.match(r"\s+(?:in a (?:statement|report)|out|up)\b", following, re.I)
     if phrase and token.lemma_ in ("say", "report", "add"):
@@ -423,7 +470,13 @@ def _is_number(token: Token) -> bool:
         return True
     if token.lower_ == "dozen":
         return True
-    return bool(token.like_num) and token.ent_type_ not in _SKIP_ENTS
+    if not token.like_num:
+        return False
+    marker = _NOT_COUNTS.get(token.ent_type_)
+    if marker is None:
+        return True
+    entity = next((e for e in token.sent.ents if e.start <= token.i < e.end), None)
+    return entity is None or not marker.search(entity.text)
 
 
 def _figures(doc: Doc, sent: Span, index: int) -> list[Candidate]:
@@ -440,6 +493,8 @@ def _figures(doc: Doc, sent: Span, index: int) -> list[Candidate]:
         last = run[-1]
         if count is None or count == 0 or _AGE.match(doc.text[last.idx + len(last) :]):
             continue
+        if _AGE_BEFORE.search(doc.text[max(0, run[0].idx - 20) : run[0].idx]):
+            continue  # "children at ages below 8", "aged 12"
         if re.fullmatch(r"(?:1[89]|20)\d\d", last.text) and count > 1800:
             continue  # a year
         if _in_date(doc, run[0], last):
@@ -817,22 +872,6 @@ def _cover(doc: Doc, statements: list[Candidate], figures: list[Candidate]) -> N
             and t.lemma_.lower() not in CUE_VERBS
         ]
         statement.covered = not own_verbs
-
-
-def _inside_quote(sent: Span) -> bool:
-    """Whether the sentence opens with a quotation mark (a quotation running on)."""
-    stripped = sent.text.lstrip()
-    return stripped[:1] in QUOTE_MARKS or stripped[:1] == "'"
-
-
-def _still_open(
-    sent: Span, statements: list[Candidate], current: Candidate | None
-) -> Candidate | None:
-    """The cue whose quotation is still open at the end of this sentence, if any."""
-    marks = sum(sent.text.count(m) for m in QUOTE_MARKS)
-    if marks % 2 == 0:
-        return current if current is not None and marks == 0 and _inside_quote(sent) else None
-    return statements[-1] if statements else current
 
 
 def _dedupe(found: list[Candidate]) -> list[Candidate]:
