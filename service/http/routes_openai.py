@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from ..extractor import STRATEGIES
 from ..load import check_text
 from ..schema import DocumentRecord
 from .engine import Engine, ExtractOptions
@@ -42,7 +43,11 @@ from .schema_match import mismatch
 from .state import engine_of, run_unless_disconnected, service_of
 
 router = APIRouter(tags=["openai"])
-TASKS: dict[str, ExtractOptions] = {TASK_CLAIMS: ExtractOptions()}
+# The task is the model name: the service's default strategy, or one chosen by name.
+TASKS: dict[str, ExtractOptions] = {
+    TASK_CLAIMS: ExtractOptions(),
+    **{f"{TASK_CLAIMS}-{s}": ExtractOptions(strategy=s) for s in STRATEGIES},  # type: ignore[arg-type]
+}
 CONTENT_PIECE = 512  # characters of record JSON per content delta
 
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from service.schema import DocumentRecord
 
 TASK = "claimtrace-claims"
+# the default task, then one per strategy
+TASKS = [TASK, *(f"{TASK}-{s}" for s in ("parse", "rules", "sentence", "article"))]
 
 
 def _chat(text: str = ARTICLE_A, **extra: object) -> dict[str, object]:
@@ -31,6 +33,14 @@ def _chat(text: str = ARTICLE_A, **extra: object) -> dict[str, object]:
 def _events(body: str) -> list[str]:
     """SSE `data:` payloads in order (comments and blank lines dropped)."""
     return [line[6:] for line in body.splitlines() if line.startswith("data: ")]
+
+
+def test_the_model_name_chooses_the_strategy(client: TestClient) -> None:
+    body = {**_chat(), "model": f"{TASK}-rules"}
+    response = client.post("/v1/chat/completions", json=body)
+    assert response.status_code == 200, response.text
+    record = DocumentRecord.model_validate_json(response.json()["choices"][0]["message"]["content"])
+    assert record.model == "rules" and record.stats.calls == 0 and record.claims
 
 
 def test_completion_carries_the_record_and_usage(client: TestClient) -> None:
@@ -102,7 +112,9 @@ def test_unknown_model_is_a_404_in_openai_shape(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.json() == {
         "error": {
-            "message": "The model 'gpt-4o' does not exist; use one of: claimtrace-claims",
+            "message": "The model 'gpt-4o' does not exist; use one of: claimtrace-claims, "
+            "claimtrace-claims-parse, claimtrace-claims-rules, claimtrace-claims-sentence, "
+            "claimtrace-claims-article",
             "type": "invalid_request_error",
             "param": "model",
             "code": "model_not_found",
@@ -153,7 +165,7 @@ def test_stream_is_standard_sse(client: TestClient) -> None:
 def test_models_list(client: TestClient) -> None:
     listing = client.get("/v1/models").json()
     assert listing["object"] == "list"
-    assert [m["id"] for m in listing["data"]] == [TASK]
+    assert [m["id"] for m in listing["data"]] == TASKS
     assert listing["data"][0]["object"] == "model"
 
 
@@ -201,7 +213,7 @@ class MirrorRecord(BaseModel):
 def test_openai_sdk_plain_and_streamed(live) -> None:
     server = live()
     client = openai.OpenAI(base_url=f"{server.url}/v1", api_key="unused", max_retries=0)
-    assert [m.id for m in client.models.list()] == [TASK]
+    assert [m.id for m in client.models.list()] == TASKS
 
     completion = client.chat.completions.create(
         model=TASK,
