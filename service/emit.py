@@ -66,9 +66,8 @@ def _record(text: str, candidate: Candidate, decision: Decision) -> ClaimRecord:
     start, end = candidate.start, candidate.end
     evidence = text[start:end]
     casualty = None
-    kind = decision.kind
     figure = candidate.figure
-    if figure is not None and kind == "casualty":
+    if figure is not None:  # decide gives figures, and only figures, the kind "casualty"
         casualty = Casualty(
             count=figure.count,
             qualifier=cast(Qualifier, figure.qualifier),
@@ -77,8 +76,6 @@ def _record(text: str, candidate: Candidate, decision: Decision) -> ClaimRecord:
             location=figure.location,
             period=figure.period,
         )
-    elif kind == "casualty":
-        kind = "event"  # a statement judged a figure without one: the figure has its own candidate
     name = None if author else decision.source_name
     cue = None if author else candidate.cue
     sentence = Sentence(0, *candidate.bounds, text="")
@@ -90,7 +87,7 @@ def _record(text: str, candidate: Candidate, decision: Decision) -> ClaimRecord:
         ),
         cue=cue,
         mode=cast(Mode, mode_of(text, start, end, sentence, author)),
-        kind=cast(Kind, kind),
+        kind=cast(Kind, decision.kind),
         certainty=cast(Certainty, decision.certainty),
         casualty=casualty,
         span=Span(start=start, end=end),

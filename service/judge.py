@@ -44,11 +44,6 @@ class Group:
     members: tuple[int, ...]
 
 
-def asks_source(candidate: Candidate, source: Resolved | None) -> bool:
-    """Whether the model names this candidate's source (one code is unsure of)."""
-    return source is not None and not source.sure
-
-
 def groups(found: list[Candidate], resolved: list[Resolved | None]) -> list[Group]:
     """The statements whose source code is unsure of, a few sentences per call.
 
@@ -60,8 +55,9 @@ def groups(found: list[Candidate], resolved: list[Resolved | None]) -> list[Grou
     for index, candidate in enumerate(found):
         if candidate.covered or candidate.figure is not None:
             continue
-        if not asks_source(candidate, resolved[index]):
-            continue
+        source = resolved[index]
+        if source is None or source.sure:
+            continue  # the article's own, or a source code resolved for sure
         new_sentence = candidate.sentence not in sentences
         if members and (len(members) >= MAX_CANDIDATES or (new_sentence and len(sentences) >= 3)):
             out.append(Group(tuple(sentences), tuple(members)))
