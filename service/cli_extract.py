@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -24,7 +25,12 @@ def extract(
     ),
     out: Path = typer.Option(None, "--out", "-o", help="Output JSON Lines file (default stdout)."),
     corpus: Path = typer.Option(None, help="A FA-KES-shaped CSV to read rows from."),
-    ids: list[str] = typer.Option(None, "--ids", help="unit_ids of --corpus rows (repeatable)."),
+    ids: list[str] = typer.Option(
+        None,
+        "--ids",
+        help="unit_ids of --corpus rows: a comma list, or the option repeated.",
+    ),
+    all_rows: bool = typer.Option(False, "--all", help="Every row of --corpus (no --ids)."),
     concurrency: int = typer.Option(
         None, min=1, help="Documents in flight (default: server slots)."
     ),
@@ -49,10 +55,15 @@ def extract(
     documents: list[Loaded] = []
     if paths:
         documents.extend(iter_paths(paths))
+    wanted = [i.strip() for value in ids or [] for i in value.split(",") if i.strip()]
     if corpus is not None:
-        documents.extend(iter_corpus(corpus, ids or None))
-    elif ids:
-        raise InputError("--ids needs --corpus FILE.csv")
+        if not wanted and not all_rows:
+            raise InputError(
+                f"{corpus}: give --ids ID,ID... or --all to extract every row of the corpus"
+            )
+        documents.extend(iter_corpus(corpus, wanted or None))
+    elif wanted or all_rows:
+        raise InputError("--ids and --all need --corpus FILE.csv")
     if not documents:
         raise InputError("nothing to extract: give PATH..., `-`, or --corpus FILE --ids ID...")
     started = time.monotonic()
@@ -91,7 +102,17 @@ def cache_stats(cache_dir: Path = typer.Option(None, help="Response cache direct
 
 
 @cache_app.command("clear")
-def cache_clear(cache_dir: Path = typer.Option(None, help="Response cache directory.")) -> None:
-    """Remove every cached response."""
-    removed = ResponseCache(cache_dir).clear()
+def cache_clear(
+    cache_dir: Path = typer.Option(None, help="Response cache directory."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Remove every cached response (asks first, unless --yes)."""
+    cache = ResponseCache(cache_dir)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError("cache clear: no terminal to ask; pass --yes to remove every entry")
+        question = f"remove all {cache.stats()['entries']} cached responses in {cache.directory}?"
+        if not typer.confirm(question):
+            raise InputError("cache clear: not confirmed; nothing removed")
+    removed = cache.clear()
     print(f"removed {removed} cached responses")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -42,7 +43,31 @@ def test_nothing_to_extract() -> None:
 
 
 def test_ids_without_corpus() -> None:
-    one_error_line(run("extract", "--ids", "1"), 2, "--ids needs --corpus")
+    one_error_line(run("extract", "--ids", "1"), 2, "--ids and --all need --corpus")
+
+
+def test_corpus_without_ids_asks_for_all() -> None:
+    one_error_line(run("extract", "--corpus", "evals/corpus/fa-kes.csv"), 2, "or --all")
+
+
+def test_ids_take_a_comma_list() -> None:
+    result = run("extract", "--corpus", "evals/corpus/fa-kes.csv", "--ids", "1923848296,1926479088")
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == [
+        "fakes-1923848296",
+        "fakes-1926479088",
+    ]
+
+
+def test_short_help() -> None:
+    result = run("extract", "-h")
+    assert result.returncode == 0 and "--strategy" in result.stdout
+
+
+def test_cache_clear_without_yes_removes_nothing(tmp_path: Path) -> None:
+    one_error_line(run("cache", "clear", "--cache-dir", str(tmp_path)), 2, "pass --yes")
+    cleared = run("cache", "clear", "--cache-dir", str(tmp_path), "--yes")
+    assert cleared.returncode == 0 and "removed 0" in cleared.stdout
 
 
 def test_unknown_corpus_id() -> None:
