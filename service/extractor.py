@@ -15,11 +15,12 @@ Documents run concurrently, model calls bounded by the server's slots.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import json
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -182,8 +183,12 @@ class Extractor:
     # --- public API ---------------------------------------------------------
 
     def extract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
-        """Claims of one article (blocking). Raises ClaimtraceError on failure."""
-        return asyncio.run(self._closing(self.aextract(text, doc_id)))
+        """Claims of one article (blocking). Raises ClaimtraceError on failure.
+
+        Works inside a running event loop too (Jupyter): the work then runs
+        on a loop of its own in a worker thread.
+        """
+        return _run(self._closing(self.aextract(text, doc_id)))
 
     async def aextract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
         """Claims of one article, for callers that already run an event loop."""
@@ -196,7 +201,7 @@ class Extractor:
         self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
     ) -> list[Record]:
         """Claims of many articles, concurrently; a failed one becomes an ErrorRecord."""
-        return asyncio.run(self._closing(self.aextract_many(documents, on_done)))
+        return _run(self._closing(self.aextract_many(documents, on_done)))
 
     async def aextract_many(
         self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
@@ -439,6 +444,16 @@ class Unit:
     window: tuple[int, int]
     messages: list[dict[str, str]]
     article: str
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, or, inside a running loop, the same on a worker thread's own loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 def _answer_json(claims: list[ModelClaim]) -> str:

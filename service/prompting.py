@@ -59,7 +59,12 @@ def parse(name: str, text: str) -> Template:
 
 @cache
 def load(name: str, directory: Path = PROMPTS_DIR) -> Template:
-    """The template `prompts/<name>.md`."""
+    """The template `prompts/<name>.md`, or the template file `name` names (a path)."""
+    given = Path(name)
+    if given.suffix == ".md" or len(given.parts) > 1:
+        if not given.is_file():
+            raise InputError(f"prompt {name}: no such file")
+        return parse(given.stem, given.read_text(encoding="utf-8"))
     path = directory / f"{name}.md"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in directory.glob("*.md")))

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from service import Extractor, candidates, judge, parse, prompting, sources
+from service.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (
@@ -70,3 +71,18 @@ def test_article_text_is_never_scanned_for_template_slots() -> None:
     text = "Activists said {names} and {candidates} were 12 civilians killed."
     messages = template.render(text=text, names="SOHR", candidates="1. x")
     assert text in messages[-1]["content"]
+
+
+async def test_extract_works_inside_a_running_event_loop() -> None:
+    text = (ROOT / "seeds" / "000_aa2bfda4a1e8c99a.txt").read_text(encoding="utf-8")
+    record = Extractor(strategy="rules", cache=False).extract(text, "000")  # as in Jupyter
+    assert record.claims and record.model == "rules"
+
+
+def test_prompt_can_be_a_file_path(tmp_path: Path) -> None:
+    own = tmp_path / "mine.md"
+    own.write_text((ROOT / "prompts" / "judge.md").read_text(encoding="utf-8") + "\nBe brief.")
+    extractor = Extractor(strategy="parse", prompt=str(own), base_url="http://127.0.0.1:9/v1")
+    assert extractor.template.final.endswith("Be brief.")
+    with pytest.raises(InputError, match="no such file"):
+        Extractor(prompt=str(tmp_path / "missing.md"))

@@ -169,7 +169,7 @@ def ensure_local(
         models.pull(model)
     state = server.read_state(port)
     if state is None or state.model != model:
-        say(f"no --base-url given; starting the local llama-server ({model}) on port {port}")
+        say(f"no base_url given; starting the local llama-server ({model}) on port {port}")
     return server.start(model=model, port=port, parallel=parallel, on_status=lambda _m: None)
 
 
@@ -232,7 +232,7 @@ def resolve(
         if model is None:
             if not served:
                 raise BackendError(
-                    f"{base_url}: no model given and /models lists none; pass --model"
+                    f"{base_url}: no model given and /models lists none; pass model (--model)"
                 )
             model = served[0]
         model_id, local = f"{base_url}#{model}", False
@@ -252,11 +252,13 @@ def resolve(
                     model,
                 )
             except openai.APIConnectionError as err:
-                raise BackendError(f"cannot reach {base_url} ({err}); check --base-url") from err
+                raise BackendError(
+                    f"cannot reach {base_url} ({err}); check base_url (--base-url)"
+                ) from err
             except openai.APIStatusError as err:
                 raise BackendError(
                     f"{base_url} answered HTTP {err.status_code} to a test request; "
-                    "check --base-url, --api-key and --model"
+                    "check base_url, api_key and model (--base-url, --api-key, --model)"
                 ) from err
             if mode is not instructor.Mode.JSON_SCHEMA:
                 say(f"{base_url} does not enforce json_schema; using instructor mode {mode.value}")
@@ -272,11 +274,11 @@ def _served_models(base_url: str, api_key: str) -> list[str]:
         )
     except httpx.HTTPError as err:
         raise BackendError(
-            f"cannot reach {base_url} ({type(err).__name__}); check --base-url"
+            f"cannot reach {base_url} ({type(err).__name__}); check base_url (--base-url)"
         ) from err
     if response.status_code in (401, 403):
         raise BackendError(
-            f"{base_url} refused the API key (HTTP {response.status_code}); check --api-key"
+            f"{base_url} refused the API key (HTTP {response.status_code}); check api_key (--api-key)"
         )
     if response.status_code != 200:
         return []
