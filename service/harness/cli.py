@@ -98,7 +98,7 @@ def main(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(metavar="DIR", help="Report directory (default: evals/reports/NAME/)."),
+        typer.Option(metavar="DIR", help="Report directory (default: ./claimtrace-eval/NAME/)."),
     ] = None,
     docs: Annotated[
         list[Path] | None,

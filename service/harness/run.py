@@ -19,7 +19,6 @@ from .report_md import render_markdown
 from .score import ScoredDoc, score_documents
 
 GOLD_DIR = PROJECT_ROOT / "evals" / "gold"
-REPORTS_DIR = PROJECT_ROOT / "evals" / "reports"
 
 
 def split_gold(name: str) -> Path:
@@ -28,8 +27,9 @@ def split_gold(name: str) -> Path:
 
 
 def default_out_dir(name: str) -> Path:
-    """evals/reports/NAME/."""
-    return REPORTS_DIR / name
+    """claimtrace-eval/NAME/ under the working directory: a run never overwrites the
+    committed reports in evals/reports/ unless `--out` says so."""
+    return Path.cwd() / "claimtrace-eval" / name
 
 
 @dataclass(frozen=True)
