@@ -150,10 +150,11 @@ def llm_status() -> None:
 
 @llm_app.command("stop")
 def llm_stop(
-    port: int = typer.Option(None, help="Only the server on this port (default: all)."),
+    port: int = typer.Option(server.DEFAULT_PORT, help="The server on this port."),
+    all_servers: bool = typer.Option(False, "--all", help="Every server claimtrace started."),
 ) -> None:
-    """Stop the local llama-server(s) started by claimtrace."""
-    stopped = server.stop(port)
+    """Stop the local llama-server on --port (the default one), or --all of them."""
+    stopped = server.stop(None if all_servers else port)
     if not stopped:
         out.print("no claimtrace llama-server was running")
         return

@@ -170,3 +170,18 @@ def test_wheel_members_skip_code_and_metadata(tmp_path: Path) -> None:
     wheel = tmp_path / "w.whl"
     _wheel(wheel, b"x")
     assert [m.filename for m in models._wheel_members(wheel)] == ["pkg/data/part.bin"]
+
+
+def test_llm_stop_stops_the_default_port_unless_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from service.cli import app
+    from service.llm import server as server_module
+
+    asked: list[int | None] = []
+    monkeypatch.setattr(server_module, "stop", lambda port: asked.append(port) or [])
+    runner = CliRunner()
+    assert runner.invoke(app, ["llm", "stop"]).exit_code == 0
+    assert runner.invoke(app, ["llm", "stop", "--port", "18000"]).exit_code == 0
+    assert runner.invoke(app, ["llm", "stop", "--all"]).exit_code == 0
+    assert asked == [server_module.DEFAULT_PORT, 18000, None]
