@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,8 +48,24 @@ def test_every_input_changes_the_key(change: dict[str, Any]) -> None:
 def test_nothing_else_changes_it() -> None:
     reordered = {"seed": 0, "temperature": 0.0, "max_tokens": 1536}
     assert key(sampling=reordered) == key()
-    assert key() == key()  # stable across calls and processes (no salts, no ids)
     assert len(key()) == 64
+
+
+def test_key_is_the_same_in_another_process() -> None:
+    """No salt, no id, no hash randomisation: a fresh interpreter computes the same key."""
+    script = (
+        "import json, sys; from service.cache import cache_key; "
+        "print(cache_key(**json.loads(sys.argv[1])))"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(BASE)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
+    assert other.stdout.strip() == key()
 
 
 def test_cache_round_trip_and_clear(tmp_path) -> None:
