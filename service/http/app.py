@@ -83,7 +83,10 @@ def create_app(extractor: Extractor, config: ServiceConfig | None = None) -> Fas
     app.add_middleware(BodyGateMiddleware, max_body=config.max_body, metrics=metrics)
     if config.api_key:
         app.add_middleware(AuthMiddleware, api_key=config.api_key, metrics=metrics)
-    routes = [*native_router.routes, *openai_router.routes]
+    # Every route the app serves, its own docs and schema pages included, so a
+    # request is counted under its route template ("unmatched" only for a 404).
+    own = [r for r in app.router.routes if isinstance(getattr(r, "path", None), str)]
+    routes = [*own, *native_router.routes, *openai_router.routes]
     app.add_middleware(MetricsMiddleware, metrics=metrics, routes=routes)
     openapi.install(app, bearer=bool(config.api_key))
     return app

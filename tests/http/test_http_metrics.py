@@ -47,3 +47,12 @@ def test_metrics_count_what_happened(client: TestClient) -> None:
     assert _value(text, "claimtrace_queue_capacity") == 18
     for line in text.splitlines():  # every line is a comment or `name{labels} value`
         assert line.startswith("# ") or re.fullmatch(r"[a-z_]+(\{[^}]*\})? \S+", line), line
+
+
+def test_docs_pages_are_counted_under_their_own_route(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+    text = client.get("/metrics").text
+    assert 'claimtrace_http_requests_total{route="/docs",method="GET",status="200"} 1' in text
+    assert 'route="/openapi.json"' in text
+    assert 'route="unmatched"' not in text
