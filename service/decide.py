@@ -64,9 +64,7 @@ def by_rules(doc: Doc, candidate: Candidate, source: Resolved | None) -> Decisio
 
 def _kind(text: str, candidate: Candidate) -> str:
     lemma = candidate.cue_lemma or ""
-    if lemma in BLAME_CUES or RESPONSIBILITY_WORDS.search(text):
-        return "responsibility"
-    if lemma in DENIAL_CUES:
+    if lemma in BLAME_CUES or lemma in DENIAL_CUES or RESPONSIBILITY_WORDS.search(text):
         return "responsibility"
     if lemma in POSITION_CUES or POSITION_WORDS.search(text):
         return "position"

@@ -104,8 +104,7 @@ class Extractor:
         say: Say = stderr_say,
         lazy_start: bool = True,
     ) -> None:
-        if passes < 1:
-            raise InputError(f"passes must be at least 1, got {passes}")
+        _check(strategy, passes)
         if concurrency is not None and concurrency < 1:
             raise InputError(f"concurrency must be at least 1, got {concurrency}")
         self.readiness = Readiness(
@@ -116,12 +115,6 @@ class Extractor:
         self.passes = passes
         self.keep_ungrounded = keep_ungrounded
         self.max_chars = max_chars
-        if strategy not in STRATEGIES:
-            raise InputError(
-                f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
-            )
-        if strategy != "article" and passes > 1:
-            raise InputError("passes > 1 needs the article strategy")
         self.strategy = strategy
         self.template = prompting.load(prompt or STRATEGIES[strategy])
         self.recall = prompting.load("recall")
@@ -151,14 +144,7 @@ class Extractor:
         """
         passes = self.passes if passes is None else passes
         strategy = strategy or self.strategy
-        if passes < 1:
-            raise InputError(f"passes must be at least 1, got {passes}")
-        if strategy not in STRATEGIES:
-            raise InputError(
-                f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
-            )
-        if strategy != "article" and passes > 1:
-            raise InputError("passes > 1 needs the article strategy")
+        _check(strategy, passes)
         other = copy.copy(self)
         other.passes = passes
         if strategy != self.strategy:
@@ -444,6 +430,16 @@ class Unit:
     window: tuple[int, int]
     messages: list[dict[str, str]]
     article: str
+
+
+def _check(strategy: str, passes: int) -> None:
+    """The options the constructor and `variant` both refuse."""
+    if passes < 1:
+        raise InputError(f"passes must be at least 1, got {passes}")
+    if strategy not in STRATEGIES:
+        raise InputError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+    if strategy != "article" and passes > 1:
+        raise InputError("passes > 1 needs the article strategy")
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:

