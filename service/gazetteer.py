@@ -19,7 +19,7 @@ _PATTERNS: Final[tuple[tuple[str, str], ...]] = (
     (
         "witness",
         r"civil defen[cs]e (?:official|member|worker|volunteer|rescuer|team)s?|"
-        r"rescue workers?|paramedics?",
+        r"rescue workers?",
     ),
     ("government", r"defen[cs]e ministry|ministry of defen[cs]e|defense department"),
     ("ngo", r"rami abdel? ?rahman|rami abdul ?rahman|rami abdurrahman"),
@@ -27,7 +27,7 @@ _PATTERNS: Final[tuple[tuple[str, str], ...]] = (
         "state_media",
         r"\bsana\b|syrian arab news agency|state (?:news|media|tv|television)|"
         r"syrian (?:tv|television)|al-ikhbariya|ikhbariya|state-run|official news agency|"
-        r"\birna\b|ria novosti|\btass\b|sputnik|press tv|al-manar|al manar|\\brt\\b|rossiya",
+        r"\birna\b|ria novosti|\btass\b|sputnik|press tv|al-manar|al manar|\brt\b|rossiya",
     ),
     (
         "intl_org",
