@@ -13,11 +13,11 @@ import time
 
 from common import split_docs
 
-from service import candidates, parse
-from service.harness.reader import read_gold
-from service.harness.run import split_gold
-from service.harness.similarity import similarity
-from service.load import DocumentStore
+from claimtrace import candidates, parse
+from claimtrace.harness.reader import read_gold
+from claimtrace.harness.run import split_gold
+from claimtrace.harness.similarity import similarity
+from claimtrace.load import DocumentStore
 
 
 def recall(split: str, show_misses: bool) -> None:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import instructor
 
-from service.harness.reader import read_gold
-from service.harness.run import split_gold
-from service.llm import models, server
-from service.llm.endpoint import Endpoint
-from service.load import DocumentStore
+from claimtrace.harness.reader import read_gold
+from claimtrace.harness.run import split_gold
+from claimtrace.llm import models, server
+from claimtrace.llm.endpoint import Endpoint
+from claimtrace.load import DocumentStore
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_PORT = 18096
@@ -45,7 +45,7 @@ def split_docs(split: str, limit: int | None = None) -> list[tuple[str, str]]:
 def claimtrace_command() -> list[str]:
     """The `claimtrace` console script, or the same entry point through this interpreter."""
     exe = shutil.which("claimtrace")
-    return [exe] if exe else [sys.executable, "-c", "from service.cli import main; main()"]
+    return [exe] if exe else [sys.executable, "-c", "from claimtrace.cli import main; main()"]
 
 
 @contextmanager

@@ -15,8 +15,8 @@ from typing import Any
 
 from common import local_server, percentile
 
-from service.extractor import Extractor
-from service.llm.endpoint import Endpoint
+from claimtrace.extractor import Extractor
+from claimtrace.llm.endpoint import Endpoint
 
 
 async def _drive(endpoint: Endpoint, docs: list[tuple[str, str]], n: int) -> dict[str, Any]:

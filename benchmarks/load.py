@@ -52,7 +52,7 @@ def free_port() -> int:
 def start_service(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [
-        sys.executable, "-c", "from service.cli import main; main()", "serve",
+        sys.executable, "-c", "from claimtrace.cli import main; main()", "serve",
         "--port", str(port), "--log-level", "warning",
         "--concurrency", str(args.server_concurrency), "--queue", str(args.queue),
     ]  # fmt: skip

@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 from common import ROOT, local_server
 
-from service import prompting
-from service.llm import build, models
-from service.schema import ModelAnswer
+from claimtrace import prompting
+from claimtrace.llm import build, models
+from claimtrace.schema import ModelAnswer
 
 
 def measure(name: str, max_tokens: int) -> dict[str, object]:

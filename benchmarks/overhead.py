@@ -31,9 +31,9 @@ from typing import Any
 import httpx
 from common import claimtrace_command, percentile
 
-from service.extractor import Extractor
-from service.llm.endpoint import Endpoint, resolve
-from service.schema import Claim
+from claimtrace.extractor import Extractor
+from claimtrace.llm.endpoint import Endpoint, resolve
+from claimtrace.schema import Claim
 
 EMPTY_ANSWER = '{"claims": []}'
 GUIDE_FIELDS = tuple(Claim.model_fields)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from common import ROOT, local_server, machine, split_docs
 
-from service import Extractor, candidates, judge, parse, sources
-from service.schema import DocumentRecord
+from claimtrace import Extractor, candidates, judge, parse, sources
+from claimtrace.schema import DocumentRecord
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import overhead
 import warm
 from common import ROOT, local_server, machine, split_docs
 
-from service.llm import build, models, server
+from claimtrace.llm import build, models, server
 
 RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "benchmarks" / "README.md"

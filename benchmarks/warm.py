@@ -21,9 +21,9 @@ from typing import Any
 
 from common import SPLITS, claimtrace_command, split_docs
 
-from service.extractor import Extractor
-from service.harness.run import evaluate, split_gold
-from service.llm.endpoint import Endpoint
+from claimtrace.extractor import Extractor
+from claimtrace.harness.run import evaluate, split_gold
+from claimtrace.llm.endpoint import Endpoint
 
 
 def run(endpoint: Endpoint, repeats: int = 3) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _cli_import_s() -> float:
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import service.cli"], check=True)
+        subprocess.run([sys.executable, "-c", "import claimtrace.cli"], check=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 

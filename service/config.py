@@ -13,10 +13,13 @@ from pathlib import Path
 
 import platformdirs
 
+# The source checkout's data (seeds, gold, the FA-KES corpus) are defaults for the eval
+# harness when run from a clone; an installed wheel has none of them, and its
+# commands then ask for explicit paths.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 CORPUS_CSV = PROJECT_ROOT / "evals" / "corpus" / "fa-kes.csv"
+GOLD_DIR = PROJECT_ROOT / "evals" / "gold"
 
 ENV_BASE_URL = "CLAIMTRACE_BASE_URL"
 ENV_API_KEY = "CLAIMTRACE_API_KEY"

@@ -1,6 +1,6 @@
 """Prompt templates: load by name, version by content hash, render to messages.
 
-A template is a file `prompts/<name>.md` of sections headed `=== role ===`.
+A template is a file `prompts/<name>.md` (package data `claimtrace.prompts`) of sections headed `=== role ===`.
 The instructions and few-shot turns come first and never vary, so llama-server
 reuses their evaluated prefix from its prompt cache across articles; only the
 last user turn carries the article.
@@ -12,11 +12,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
-from .config import PROMPTS_DIR
 from .errors import InputError
 
+# Package data: prompts/ in a checkout, claimtrace/prompts in an installed wheel.
+_BUNDLED = resources.files("claimtrace.prompts")
 Message = dict[str, str]
 _SECTION = re.compile(r"^=== (system|user|assistant) ===$", re.MULTILINE)
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -57,16 +59,20 @@ def parse(name: str, text: str) -> Template:
     return Template(name, version, tuple(sections[:-1]), sections[-1][1])
 
 
+def bundled() -> list[str]:
+    """The names of the templates that ship with the package."""
+    return sorted(p.name[:-3] for p in _BUNDLED.iterdir() if p.name.endswith(".md"))
+
+
 @cache
-def load(name: str, directory: Path = PROMPTS_DIR) -> Template:
-    """The template `prompts/<name>.md`, or the template file `name` names (a path)."""
+def load(name: str) -> Template:
+    """The bundled template `name`, or the template file `name` names (a path)."""
     given = Path(name)
     if given.suffix == ".md" or len(given.parts) > 1:
         if not given.is_file():
             raise InputError(f"prompt {name}: no such file")
         return parse(given.stem, given.read_text(encoding="utf-8"))
-    path = directory / f"{name}.md"
+    path = _BUNDLED / f"{name}.md"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in directory.glob("*.md")))
-        raise InputError(f"prompt {name!r} not found in {directory} (known: {known})")
+        raise InputError(f"prompt {name!r} is not bundled (known: {', '.join(bundled())})")
     return parse(name, path.read_text(encoding="utf-8"))

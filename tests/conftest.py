@@ -17,8 +17,8 @@ import instructor
 import pytest
 import vcr
 
-from service.llm.endpoint import Endpoint
-from service.llm.models import get
+from claimtrace.llm.endpoint import Endpoint
+from claimtrace.llm.models import get
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = Path(__file__).resolve().parent / "cassettes"

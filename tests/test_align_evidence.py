@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service import align, evidence, sentences
+from claimtrace import align, evidence, sentences
 
 TEXT = (
     "The UK-based Syrian Observatory for Human Rights said on Tuesday\u00a0that\u00a027 civilians "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.attribution import canonical
+from claimtrace.attribution import canonical
 
 ARTICLE = (
     "Seven dead in Damascus Blast Monitor AFP Friday 1 Feb 2015. The UK-based Syrian Observatory "

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import BackendError, InputError
-from service.llm import build, endpoint, models, pypi, server
+from claimtrace.errors import BackendError, InputError
+from claimtrace.llm import build, endpoint, models, pypi, server
 
 
 def test_unknown_model_names_the_known_ones() -> None:
@@ -175,8 +175,8 @@ def test_wheel_members_skip_code_and_metadata(tmp_path: Path) -> None:
 def test_llm_stop_stops_the_default_port_unless_all(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from service.cli import app
-    from service.llm import server as server_module
+    from claimtrace.cli import app
+    from claimtrace.llm import server as server_module
 
     asked: list[int | None] = []
     monkeypatch.setattr(server_module, "stop", lambda port: asked.append(port) or [])

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from service.cache import ResponseCache, cache_key
+from claimtrace.cache import ResponseCache, cache_key
 
 BASE: dict[str, Any] = {
     "model_id": "cc324af0",
@@ -54,7 +54,7 @@ def test_nothing_else_changes_it() -> None:
 def test_key_is_the_same_in_another_process() -> None:
     """No salt, no id, no hash randomisation: a fresh interpreter computes the same key."""
     script = (
-        "import json, sys; from service.cache import cache_key; "
+        "import json, sys; from claimtrace.cache import cache_key; "
         "print(cache_key(**json.loads(sys.argv[1])))"
     )
     other = subprocess.run(

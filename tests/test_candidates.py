@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service import candidates, parse
-from service.candidates import Candidate
+from claimtrace import candidates, parse
+from claimtrace.candidates import Candidate
 
 
 def _found(sentence: str) -> list[Candidate]:

@@ -17,7 +17,7 @@ def run(
     *args: str, stdin: bytes = b"", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from service.cli import main; main()", *args],
+        [sys.executable, "-c", "from claimtrace.cli import main; main()", *args],
         input=stdin.decode(),
         capture_output=True,
         text=True,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from service import Extractor, candidates, judge, parse, prompting, sources
-from service.errors import InputError
+from claimtrace import Extractor, candidates, judge, parse, prompting, sources
+from claimtrace.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (

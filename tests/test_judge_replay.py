@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service import Extractor, candidates, judge, parse, sources
-from service.llm.endpoint import Endpoint
+from claimtrace import Extractor, candidates, judge, parse, sources
+from claimtrace.llm.endpoint import Endpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "004_edab79c1a45cfe29.txt"

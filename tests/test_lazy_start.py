@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service import Extractor
-from service.errors import BackendError, ServerStartError
-from service.llm import endpoint, models, server
+from claimtrace import Extractor
+from claimtrace.errors import BackendError, ServerStartError
+from claimtrace.llm import endpoint, models, server
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "The Syrian Observatory said 27 civilians were killed in Homs on Sunday."

@@ -16,8 +16,8 @@ import httpx
 import pytest
 import yaml
 
-from service.llm import build, endpoint, models, server
-from service.schema import ModelAnswer
+from claimtrace.llm import build, endpoint, models, server
+from claimtrace.schema import ModelAnswer
 
 pytestmark = pytest.mark.live
 CASSETTES = Path(__file__).resolve().parent / "cassettes"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import InputError
-from service.load import (
+from claimtrace.errors import InputError
+from claimtrace.load import (
     Document,
     DocumentStore,
     Unreadable,

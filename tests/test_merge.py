@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from service import merge
-from service.schema import Casualty, ClaimRecord, Source, Span
+from claimtrace import merge
+from claimtrace.schema import Casualty, ClaimRecord, Source, Span
 
 
 def claim(

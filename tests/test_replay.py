@@ -15,11 +15,11 @@ import instructor
 import openai
 import pytest
 
-from service import Extractor, select, sentences
-from service.call import CallSettings
-from service.errors import BackendError
-from service.evidence import find_count
-from service.llm.endpoint import Endpoint, probe_mode
+from claimtrace import Extractor, select, sentences
+from claimtrace.call import CallSettings
+from claimtrace.errors import BackendError
+from claimtrace.evidence import find_count
+from claimtrace.llm.endpoint import Endpoint, probe_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SHORT = ROOT / "seeds" / "000_aa2bfda4a1e8c99a.txt"

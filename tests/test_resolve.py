@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service import resolve, sentences
-from service.schema import ModelClaim
+from claimtrace import resolve, sentences
+from claimtrace.schema import ModelClaim
 
 TEXT = (
     "The Syrian Observatory for Human Rights said 27 civilians were shot dead in Homs on Monday. "

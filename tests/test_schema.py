@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from service.schema import Claim, ModelAnswer, ModelClaim
+from claimtrace.schema import Claim, ModelAnswer, ModelClaim
 
 GOOD: dict[str, Any] = {
     "evidence": "27 civilians were shot dead by security forces",

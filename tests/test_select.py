@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service import select
+from claimtrace import select
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from service import chunking, sentences
+from claimtrace import chunking, sentences
 
 
 def test_offsets_round_trip_and_abbreviations() -> None:

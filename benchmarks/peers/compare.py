@@ -35,7 +35,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "peers"
 STRATEGY_TOOLS = ("claimtrace-rules", "claimtrace-parse", "claimtrace-sentence")
 TOOLS = (*STRATEGY_TOOLS, "langextract", "instructor")
 # claimtrace's CLI through this interpreter, the one the peers run with.
-CLAIMTRACE = (sys.executable, "-c", "from service.cli import main; main()")
+CLAIMTRACE = (sys.executable, "-c", "from claimtrace.cli import main; main()")
 FIGURES = (("L1", "L1"), ("L2", "L2"), ("L3", "L3"))
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from runner import Record, concurrency, doc_ids, endpoint, parser, run
 from task import EXAMPLES, FIELDS, RULES
 
-from service.schema import Claim
+from claimtrace.schema import Claim
 
 SYSTEM = f"""{RULES}
 

@@ -25,7 +25,7 @@ import langextract as lx
 from runner import Record, doc_ids, endpoint, parser, run
 from task import EXAMPLES, FIELDS, RULES, statement
 
-from service.schema import Certainty, Kind, Outcome, Qualifier, SourceType, Victims
+from claimtrace.schema import Certainty, Kind, Outcome, Qualifier, SourceType, Victims
 
 CLASS = "claim"
 CASUALTY_KEYS = ("count", "qualifier", "outcome", "victims", "location", "period")

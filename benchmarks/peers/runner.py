@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from service.llm.endpoint import Endpoint, resolve
-from service.load import DocumentStore
+from claimtrace.llm.endpoint import Endpoint, resolve
+from claimtrace.load import DocumentStore
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "evals" / "gold"

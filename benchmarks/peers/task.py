@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.schema import Claim
+from claimtrace.schema import Claim
 
 RULES = """\
 Extract every claim in the news article about the war in Syria, in order of appearance.

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ..config import CORPUS_CSV, SEEDS_DIR
 from ..errors import ClaimtraceError, InputError
+from ..extras import require
 from ..load import DocumentStore
 from .compare import compare_metrics, load_metrics, row_cells
 from .run import EvalResult, default_out_dir, evaluate, split_gold
@@ -135,11 +136,15 @@ def main(
         return
 
     def run() -> EvalResult:
+        require("eval", "claimtrace eval")
         if gold is None and split is None:
             raise InputError("give --gold FILE or --split NAME (or use `eval compare A B`)")
         gold_path = gold if gold is not None else split_gold(str(split))
         name = split or gold_path.stem
-        store = DocumentStore(docs or [SEEDS_DIR], corpus or [CORPUS_CSV])
+        store = DocumentStore(
+            docs or [d for d in (SEEDS_DIR,) if d.is_dir()],
+            corpus or [c for c in (CORPUS_CSV,) if c.is_file()],
+        )
         return evaluate(
             gold_path,
             pred,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..extras import require
 from .records import Claim
 from .similarity import overlap_f1, similarity
 
@@ -62,6 +63,7 @@ def assign(
         return []
     eligible = np.where(matrix >= threshold, matrix, 0.0)
     weights = eligible if tie_break is None else eligible + TIE_BREAK * (eligible > 0) * tie_break
+    require("eval", "scoring")
     from scipy.optimize import linear_sum_assignment  # 0.3 s to import: only when scoring
 
     rows, cols = linear_sum_assignment(weights, maximize=True)

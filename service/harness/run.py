@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import PROJECT_ROOT
+from ..config import GOLD_DIR
 from ..errors import ClaimtraceError, InputError
 from ..load import Document, DocumentStore
 from .metrics import build_metrics
@@ -18,12 +18,17 @@ from .report_html import render_html
 from .report_md import render_markdown
 from .score import ScoredDoc, score_documents
 
-GOLD_DIR = PROJECT_ROOT / "evals" / "gold"
-
 
 def split_gold(name: str) -> Path:
-    """The gold file of a named split: evals/gold/NAME.jsonl."""
-    return GOLD_DIR / f"{name}.jsonl"
+    """The gold file of a named split: evals/gold/NAME.jsonl of the source checkout."""
+    path = GOLD_DIR / f"{name}.jsonl"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in GOLD_DIR.glob("*.jsonl"))) or "none here"
+        raise InputError(
+            f"split {name!r}: no evals/gold/{name}.jsonl (splits come with the source "
+            f"checkout; known: {known}); pass --gold FILE"
+        )
+    return path
 
 
 def default_out_dir(name: str) -> Path:

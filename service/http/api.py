@@ -1,4 +1,4 @@
-"""Request and response bodies of the native API (the records themselves are `service.schema`)."""
+"""Request and response bodies of the native API (the records themselves are `claimtrace.schema`)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ import typer
 from ..call import CallSettings
 from ..errors import InputError
 from ..extractor import DEFAULT_STRATEGY, Extractor
+from ..extras import require
 from ..load import DEFAULT_MAX_CHARS
 from .config import (
     DEFAULT_CONCURRENCY,
@@ -118,7 +119,9 @@ def serve(
         resolve_at_startup=base_url is not None,
         upstream_base_url=base_url,
     )
-    # The web stack is imported here, not at the top: every other command starts faster.
+    # The web stack is imported here, not at the top: every other command starts faster,
+    # and the core install (without the serve extra) still has every other command.
+    require("serve", "claimtrace serve")
     import uvicorn
 
     from .app import create_app

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from service.harness.cli import eval_app
-from service.harness.run import EvalResult, evaluate
-from service.load import DocumentStore
+from claimtrace.harness.cli import eval_app
+from claimtrace.harness.run import EvalResult, evaluate
+from claimtrace.load import DocumentStore
 
 SOHR = "Syrian Observatory for Human Rights"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from service.load import Document
+from claimtrace.load import Document
 
 from .conftest import Workspace, claim
 
@@ -140,9 +140,9 @@ def test_without_pred_extracts_first(ws: Workspace, monkeypatch: pytest.MonkeyPa
         # a perfect extractor: echo the gold
         out_path.write_text("".join(json.dumps(gold[d.doc_id]) + "\n" for d in documents))
 
-    fake = types.ModuleType("service.pipeline")
+    fake = types.ModuleType("claimtrace.pipeline")
     fake.extract_to_jsonl = extract_to_jsonl  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "service.pipeline", fake)
+    monkeypatch.setitem(sys.modules, "claimtrace.pipeline", fake)
     result = ws.cli(
         "--gold",
         str(ws.root / "gold.jsonl"),
@@ -168,7 +168,7 @@ def test_without_pred_extracts_first(ws: Workspace, monkeypatch: pytest.MonkeyPa
 
 def test_without_pred_and_without_pipeline(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     _simple(ws)
-    monkeypatch.setitem(sys.modules, "service.pipeline", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "claimtrace.pipeline", None)  # import now fails
     result = ws.cli(
         "--gold", str(ws.root / "gold.jsonl"), "--docs", str(ws.docs), "--out", str(ws.out)
     )

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from service.harness.error_breakdown import (
+from claimtrace.harness.error_breakdown import (
     casualty_errors,
     claim_offsets,
     overlaps_any,
     source_error,
 )
-from service.harness.locate import find_loose
-from service.harness.records import KINDS, SOURCE_TYPES, Claim, Source
+from claimtrace.harness.locate import find_loose
+from claimtrace.harness.records import KINDS, SOURCE_TYPES, Claim, Source
 
 from .conftest import Workspace, claim
 

@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from service.config import PROJECT_ROOT, SEEDS_DIR
-from service.harness.reader import read_gold
-from service.load import DocumentStore
+from claimtrace.config import PROJECT_ROOT, SEEDS_DIR
+from claimtrace.harness.reader import read_gold
+from claimtrace.load import DocumentStore
 
 GUIDE = PROJECT_ROOT / "evals" / "GUIDE.md"
 

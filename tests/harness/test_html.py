@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from service.harness.locate import locate
-from service.harness.records import Claim
-from service.harness.report_html import _Span, render_text
+from claimtrace.harness.locate import locate
+from claimtrace.harness.records import Claim
+from claimtrace.harness.report_html import _Span, render_text
 
 from .conftest import Workspace, claim
 

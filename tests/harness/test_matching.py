@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.harness.matching import assign, similarity_matrix, tie_break_matrix
-from service.harness.records import Claim
+from claimtrace.harness.matching import assign, similarity_matrix, tie_break_matrix
+from claimtrace.harness.records import Claim
 
 from .conftest import Workspace, claim
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from service.harness.metrics import PRF_KEYS, TOP_KEYS
-from service.harness.records import KINDS, SOURCE_TYPES
-from service.harness.stats import bootstrap_prf, prf, resample_indices
+from claimtrace.harness.metrics import PRF_KEYS, TOP_KEYS
+from claimtrace.harness.records import KINDS, SOURCE_TYPES
+from claimtrace.harness.stats import bootstrap_prf, prf, resample_indices
 
 from .conftest import Workspace, claim
 

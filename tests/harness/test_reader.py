@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import InputError
-from service.harness.reader import read_gold, read_pred
-from service.load import DocumentStore
+from claimtrace.errors import InputError
+from claimtrace.harness.reader import read_gold, read_pred
+from claimtrace.load import DocumentStore
 
 from .conftest import Workspace, claim
 

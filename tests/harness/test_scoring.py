@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.harness.stats import prf
+from claimtrace.harness.stats import prf
 
 from .conftest import Workspace, claim
 

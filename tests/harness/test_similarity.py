@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.harness.similarity import similarity, tokens
+from claimtrace.harness.similarity import similarity, tokens
 
 
 def test_tokens_are_lowercased_word_runs() -> None:

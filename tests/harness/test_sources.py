@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.harness.records import Source
-from service.harness.sources import acronym, normalise_name, source_correct
+from claimtrace.harness.records import Source
+from claimtrace.harness.sources import acronym, normalise_name, source_correct
 
 SOHR = "Syrian Observatory for Human Rights"
 

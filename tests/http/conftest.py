@@ -20,10 +20,10 @@ from http_support import (
     use_upstream_cassette,
 )
 
-from service import Extractor
-from service.call import CallSettings
-from service.http import ServiceConfig, create_app
-from service.llm.endpoint import Endpoint
+from claimtrace import Extractor
+from claimtrace.call import CallSettings
+from claimtrace.http import ServiceConfig, create_app
+from claimtrace.llm.endpoint import Endpoint
 
 MakeApp = Callable[..., FastAPI]
 

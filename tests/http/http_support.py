@@ -23,7 +23,7 @@ import uvicorn
 import vcr
 from vcr.cassette import Cassette
 
-from service.http.graceful import GracefulServer
+from claimtrace.http.graceful import GracefulServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "tests" / "cassettes" / "http"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from http_support import ARTICLE_A, ARTICLE_B
 
-from service import Extractor
-from service.llm.endpoint import Endpoint
+from claimtrace import Extractor
+from claimtrace.llm.endpoint import Endpoint
 
 
 def test_upstream_cassette_replays(upstream: Endpoint) -> None:

@@ -12,7 +12,7 @@ import time
 import httpx
 from http_support import free_port
 
-SERVE = [sys.executable, "-c", "from service.cli import main; main()", "serve"]
+SERVE = [sys.executable, "-c", "from claimtrace.cli import main; main()", "serve"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from http_support import ARTICLE_A, ARTICLE_B
 
-from service import Extractor
-from service.http import ServiceConfig, create_app
-from service.schema import DocumentRecord, ErrorRecord
+from claimtrace import Extractor
+from claimtrace.http import ServiceConfig, create_app
+from claimtrace.schema import DocumentRecord, ErrorRecord
 
 
 def _one_line_error(response, status: int, kind: str) -> str:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from http_support import ARTICLE_A, ARTICLE_B
 from pydantic import BaseModel
 
-from service.schema import DocumentRecord
+from claimtrace.schema import DocumentRecord
 
 TASK = "claimtrace-claims"
 # the default task, then one per strategy

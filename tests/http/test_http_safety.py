@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from http_support import ARTICLE_A, ARTICLE_B, SlowTransport, TimeoutTransport
 
-from service.http.gate import Gate, Overloaded
+from claimtrace.http.gate import Gate, Overloaded
 
 KEY = "s3cret-token"
 

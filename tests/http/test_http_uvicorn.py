@@ -9,7 +9,7 @@ import httpx
 import httpx2
 from http_support import ARTICLE_A, ARTICLE_B, SlowTransport
 
-from service.schema import DocumentRecord
+from claimtrace.schema import DocumentRecord
 
 
 def test_every_route_over_the_network(live) -> None:

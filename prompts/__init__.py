@@ -1,0 +1,1 @@
+"""The bundled prompt templates, read with importlib.resources."""
