@@ -32,7 +32,7 @@ import httpx
 from common import claimtrace_command, percentile
 
 from claimtrace.extractor import Extractor
-from claimtrace.llm.endpoint import Endpoint, resolve
+from claimtrace.llm.endpoint import Endpoint, resolve_endpoint
 from claimtrace.schema import Claim
 
 EMPTY_ANSWER = '{"claims": []}'
@@ -132,7 +132,7 @@ def run(endpoint: Endpoint, docs: list[tuple[str, str]], slots: int) -> dict[str
     """Per-document and total figures for overhead, prompt cache and output economy."""
     server_root = endpoint.base_url.removesuffix("/v1")
     # The CLI probes a new endpoint once (then caches the result): not part of any document.
-    resolve(base_url=endpoint.base_url, model=endpoint.model, say=lambda _m: None)
+    resolve_endpoint(base_url=endpoint.base_url, model=endpoint.model, say=lambda _m: None)
     # Warm-up, not timed: the fixed prompt prefix is evaluated once per slot, so
     # neither side pays it for the first document.
     warm_id, warm_text = docs[0]

@@ -31,7 +31,7 @@ def estimate_tokens(text: str) -> int:
     return int(len(text) / CHARS_PER_TOKEN) + 1
 
 
-def split(sentences: list[Sentence], budget_tokens: int, overlap: int = 1) -> list[Chunk]:
+def chunk(sentences: list[Sentence], budget_tokens: int, overlap: int = 1) -> list[Chunk]:
     """Greedy chunks of at most `budget_tokens` (a longer sentence stands alone)."""
     if not sentences:
         return []

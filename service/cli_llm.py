@@ -170,7 +170,7 @@ def llm_check(
 ) -> None:
     """Probe the endpoint (starting the local server if needed) and run one completion."""
     started = time.monotonic()
-    ep = endpoint.resolve(base_url, api_key, model)
+    ep = endpoint.resolve_endpoint(base_url, api_key, model)
     response = ep.client().chat.completions.create(
         model=ep.model,
         messages=[{"role": "user", "content": "In one short sentence: what is a casualty figure?"}],

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import cast
 
+from .answers import mode_of, statement_of
 from .candidates import Candidate
 from .decide import Decision
-from .resolve import mode_of, statement_of
 from .schema import (
     Casualty,
     Certainty,

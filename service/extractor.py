@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from . import (
+    answers,
     candidates,
     chunking,
     decide,
@@ -34,7 +35,6 @@ from . import (
     merge,
     parse,
     prompting,
-    resolve,
     select,
     sentences,
     sources,
@@ -285,7 +285,7 @@ class Extractor:
                 for s in select.candidates(split)
             ]
         units = []
-        for chunk in chunking.split(split, self._budget()):
+        for chunk in chunking.chunk(split, self._budget()):
             window = (chunk.sentences[0].start, chunk.sentences[-1].end)
             article = text[window[0] : window[1]]
             units.append(Unit(window, self.template.render(article=article), article))
@@ -304,14 +304,14 @@ class Extractor:
         started = time.monotonic()
         doc = await asyncio.to_thread(parse.parse, text)
         found = candidates.find(doc)
-        resolved = sources.resolve(doc, found)
+        resolved = sources.attribute(doc, found)
         decisions = [decide.by_rules(doc, c, r) for c, r in zip(found, resolved, strict=True)]
         tally = Tally(Stats(chunks=0, passes=1))
         if caller is not None:
             names = sources.named_sources(doc, found)
             for group in judge.groups(found, resolved):
                 result = await caller.call(
-                    judge.render(self.template, doc, found, group, names),
+                    judge.messages(self.template, doc, found, group, names),
                     self.prompt_version,
                     response_model=judge.answer_model(group, names),
                 )
@@ -325,7 +325,7 @@ class Extractor:
     async def _generated(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
         """The model lists the claims of each sentence or chunk (`sentence`, `article`)."""
         started = time.monotonic()
-        split = sentences.split(text)
+        split = sentences.segment(text)
         units = self._units(text, split)
         tally = Tally(Stats(chunks=len(units), passes=self.passes))
         per_unit = await asyncio.gather(
@@ -346,7 +346,7 @@ class Extractor:
         """One unit's claims: the model's answer, then any recall passes, grounded."""
         answer = await self._ask(caller, unit.messages, self.template.version, unit.article, tally)
         claims = tally.grounded(
-            resolve.resolve(text, split, answer, unit.window, self.keep_ungrounded)
+            answers.to_records(text, split, answer, unit.window, self.keep_ungrounded)
         )
         for _ in range(self.passes - 1):
             follow = [
@@ -359,7 +359,7 @@ class Extractor:
             ]
             extra = await self._ask(caller, follow, self.prompt_version, unit.article, tally)
             more = tally.grounded(
-                resolve.resolve(text, split, extra, unit.window, self.keep_ungrounded)
+                answers.to_records(text, split, extra, unit.window, self.keep_ungrounded)
             )
             claims = claims + merge.new_only(claims, more)
             answer = answer + extra
@@ -417,7 +417,7 @@ class Tally:
         self.usage.add(result.usage)
         self.model_s += result.model_s
 
-    def grounded(self, resolved: resolve.Resolved) -> list[ClaimRecord]:
+    def grounded(self, resolved: answers.Resolved) -> list[ClaimRecord]:
         self.stats.dropped_ungrounded += resolved.dropped
         self.warnings.extend(resolved.warnings)
         return resolved.claims

@@ -85,7 +85,7 @@ def answer_model(group: Group, names: list[str]) -> type[BaseModel]:
     return model
 
 
-def render(
+def messages(
     template: Template,
     doc: Doc,
     found: list[Candidate],

@@ -52,7 +52,7 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def split(text: str) -> list[Sentence]:
+def segment(text: str) -> list[Sentence]:
     """Sentences of `text`, trimmed of surrounding whitespace, numbered from 1."""
     sentences: list[Sentence] = []
     for line in re.finditer(r"[^\n]+", text):

@@ -53,7 +53,7 @@ def named_sources(doc: Doc, candidates: list[Candidate]) -> list[str]:
     return names
 
 
-def resolve(doc: Doc, candidates: list[Candidate]) -> list[Resolved | None]:
+def attribute(doc: Doc, candidates: list[Candidate]) -> list[Resolved | None]:
     """Each candidate's source (None for a candidate with no cue: the author's)."""
     resolved: list[Resolved | None] = []
     history: list[tuple[Mention, Resolved]] = []

@@ -134,7 +134,7 @@ def test_server_dying_during_start_is_reported(monkeypatch, tmp_path: Path) -> N
 
 def test_unreachable_base_url_is_one_line() -> None:
     with pytest.raises(BackendError) as caught:
-        endpoint.resolve(base_url="http://127.0.0.1:9/v1", model="m")
+        endpoint.resolve_endpoint(base_url="http://127.0.0.1:9/v1", model="m")
     assert "cannot reach http://127.0.0.1:9/v1" in str(caught.value)
     assert "\n" not in str(caught.value)
 

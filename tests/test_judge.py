@@ -20,7 +20,7 @@ TEXT = (
 def _setup() -> tuple[list[candidates.Candidate], list[judge.Group], list[str]]:
     doc = parse.parse(TEXT)
     found = candidates.find(doc)
-    resolved = sources.resolve(doc, found)
+    resolved = sources.attribute(doc, found)
     return found, judge.groups(found, resolved), sources.named_sources(doc, found)
 
 

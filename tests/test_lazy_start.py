@@ -54,7 +54,7 @@ def no_server(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_lazy_resolve_starts_nothing_and_keys_like_the_running_server(
     no_server: list[str],
 ) -> None:
-    ep = endpoint.resolve(lazy=True)
+    ep = endpoint.resolve_endpoint(lazy=True)
     assert no_server == []
     assert ep.start is not None
     assert ep.model == models.DEFAULT_MODEL

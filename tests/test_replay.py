@@ -73,7 +73,7 @@ def test_seed_end_to_end(recorder, recorded_endpoint, seed_text) -> None:
 def test_sentence_strategy_end_to_end(recorder, recorded_endpoint, seed_text) -> None:
     with recorder.use_cassette("seed_004_sentence.yaml") as cassette:
         record = _extractor(recorded_endpoint, strategy="sentence").extract(seed_text, "004")
-    candidates = select.candidates(sentences.split(seed_text))
+    candidates = select.candidates(sentences.segment(seed_text))
     assert record.stats.calls == len(candidates) == len(cassette.requests)
     assert record.claims and record.stats.dropped_ungrounded <= len(record.claims)
     for claim in record.claims:

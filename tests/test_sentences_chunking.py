@@ -9,7 +9,7 @@ from claimtrace import chunking, sentences
 
 def test_offsets_round_trip_and_abbreviations() -> None:
     text = "Gen. Ali said 5 died.  Mr. Smith (U.S. envoy) agreed!\n\nHeadline Without Stop\n“Quote.” Next one?"
-    split = sentences.split(text)
+    split = sentences.segment(text)
     assert [s.text for s in split] == [
         "Gen. Ali said 5 died.",
         "Mr. Smith (U.S. envoy) agreed!",
@@ -22,13 +22,13 @@ def test_offsets_round_trip_and_abbreviations() -> None:
 
 
 def test_empty_text_has_no_sentences() -> None:
-    assert sentences.split("  \n\n ") == []
+    assert sentences.segment("  \n\n ") == []
 
 
 def test_chunks_fit_the_budget_and_overlap() -> None:
     text = " ".join(f"Sentence number {i} reports that {i} people were killed." for i in range(60))
-    split = sentences.split(text)
-    chunks = chunking.split(split, budget_tokens=120, overlap=1)
+    split = sentences.segment(text)
+    chunks = chunking.chunk(split, budget_tokens=120, overlap=1)
     assert len(chunks) > 3
     for chunk in chunks:
         cost = sum(chunking.estimate_tokens(s.text) + 4 for s in chunk.sentences)
@@ -40,11 +40,11 @@ def test_chunks_fit_the_budget_and_overlap() -> None:
 
 
 def test_one_chunk_when_it_fits() -> None:
-    split = sentences.split("A said 3 died. B said 4 were hurt.")
-    assert len(chunking.split(split, budget_tokens=4000)) == 1
+    split = sentences.segment("A said 3 died. B said 4 were hurt.")
+    assert len(chunking.chunk(split, budget_tokens=4000)) == 1
 
 
 def test_overlong_sentence_stands_alone() -> None:
-    split = sentences.split("word " * 2000 + ". Short one here.")
-    chunks = chunking.split(split, budget_tokens=100)
+    split = sentences.segment("word " * 2000 + ". Short one here.")
+    chunks = chunking.chunk(split, budget_tokens=100)
     assert len(chunks[0].sentences) == 1 and len(chunks) == 2

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from claimtrace.llm.endpoint import Endpoint, resolve
+from claimtrace.llm.endpoint import Endpoint, resolve_endpoint
 from claimtrace.load import DocumentStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 def endpoint(args: argparse.Namespace) -> Endpoint:
     """The endpoint claimtrace itself would use, so peers run the same server and model."""
-    return resolve(base_url=args.base_url, api_key=args.api_key, model=args.model)
+    return resolve_endpoint(base_url=args.base_url, api_key=args.api_key, model=args.model)
 
 
 def concurrency(args: argparse.Namespace, ep: Endpoint) -> int:

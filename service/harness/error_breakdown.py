@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .locate import Offsets, find_loose, locate
+from .offsets import Offsets, evidence_offsets, find_loose
 from .records import KINDS, SOURCE_TYPES, Claim, Source
 from .score import HEADLINE, ScoredDoc, casualty_core_ok, threshold_key
 from .sources import source_correct
@@ -101,10 +101,10 @@ def casualty_errors(gold: Claim, pred: Claim) -> list[str]:
 
 
 def claim_offsets(text: str, claims: Sequence[Claim]) -> list[Offsets | None]:
-    """Each claim's evidence offsets: span or verbatim (see `locate`), else a loose search."""
+    """Each claim's evidence offsets: span or verbatim (see `evidence_offsets`), else a loose search."""
     return [
         found if found is not None else find_loose(text, claim.evidence)
-        for found, claim in zip(locate(text, claims), claims, strict=True)
+        for found, claim in zip(evidence_offsets(text, claims), claims, strict=True)
     ]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from .error_breakdown import ERRORS_NOTE, error_rows
 from .fields import field_errors
-from .locate import locate
+from .offsets import evidence_offsets
 from .records import Claim
 from .score import HEADLINE, LEVELS, ScoredDoc, level_hits, threshold_key
 from .sources import source_correct
@@ -120,7 +120,7 @@ def _column(
     unmatched = "miss" if side == "gold" else "false-alarm"
     spans: list[_Span] = []
     lost: list[str] = []
-    for i, offsets in enumerate(locate(doc.text, claims)):
+    for i, offsets in enumerate(evidence_offsets(doc.text, claims)):
         claim_id = f"d{number}-{prefix}{i}"
         pair = partner_of.get(i)
         pair_id = f"d{number}-m{pair}" if pair is not None else None

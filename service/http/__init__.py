@@ -18,6 +18,6 @@ def __getattr__(name: str) -> Any:
     from ..extras import require
 
     require("serve", "the HTTP service")
-    from . import app, config
+    from . import app, settings
 
-    return {"create_app": app.create_app, "ServiceConfig": config.ServiceConfig}[name]
+    return {"create_app": app.create_app, "ServiceConfig": settings.ServiceConfig}[name]

@@ -23,14 +23,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import ClaimtraceError
 from ..extractor import Extractor
 from . import openapi
-from .config import ServiceConfig
 from .engine import Engine
-from .errors import Problem, error_response, problem_from
 from .gate import Overloaded
 from .metrics import Metrics
 from .middleware import AuthMiddleware, BodyGateMiddleware, MetricsMiddleware
+from .problems import Problem, error_response, problem_from
 from .routes_native import router as native_router
 from .routes_openai import router as openai_router
+from .settings import ServiceConfig
 from .state import ClientGone, Service
 
 log = logging.getLogger("claimtrace.http")

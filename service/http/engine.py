@@ -21,10 +21,10 @@ from ..extractor import Extractor, Strategy
 from ..llm.endpoint import Endpoint
 from ..load import check_text
 from ..schema import DocumentRecord, ErrorRecord
-from .config import ServiceConfig
-from .errors import ShuttingDown, UpstreamTimeout, problem_from
 from .gate import Gate, Ticket
 from .metrics import Metrics
+from .problems import ShuttingDown, UpstreamTimeout, problem_from
+from .settings import ServiceConfig
 
 Record = DocumentRecord | ErrorRecord
 UpstreamStatus = Literal["ok", "not_started", "starting", "unreachable", "error"]

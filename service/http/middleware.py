@@ -15,8 +15,8 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
-from .errors import Problem, error_response
 from .metrics import Metrics
+from .problems import Problem, error_response
 
 OPEN_PATHS = frozenset({"/healthz"})  # liveness probes carry no token
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})

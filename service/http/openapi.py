@@ -14,8 +14,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from .errors import openai_face
 from .openai_models import ChatCompletionChunk
+from .problems import openai_face
 
 Schema = dict[str, Any]
 UNUSED = ("HTTPValidationError", "ValidationError")

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from ..schema import DocumentRecord
 from .api import BatchRequest, BatchResponse, ExtractRequest, Health, QueueHealth
-from .errors import ErrorBody, Problem
+from .problems import ErrorBody, Problem
 from .state import engine_of, run_unless_disconnected, service_of
 
 router = APIRouter(tags=["native"])

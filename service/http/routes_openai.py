@@ -23,7 +23,6 @@ from ..extractor import STRATEGIES
 from ..load import check_text
 from ..schema import DocumentRecord
 from .engine import Engine, ExtractOptions
-from .errors import OpenAIErrorBody, Problem, error_payload, problem_from
 from .gate import Ticket
 from .openai_models import (
     TASK_CLAIMS,
@@ -38,6 +37,7 @@ from .openai_models import (
     ModelCard,
     ModelList,
 )
+from .problems import OpenAIErrorBody, Problem, error_payload, problem_from
 from .routes_native import declared
 from .schema_match import mismatch
 from .state import engine_of, run_unless_disconnected, service_of

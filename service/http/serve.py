@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..extractor import DEFAULT_STRATEGY, Extractor
 from ..extras import require
 from ..load import DEFAULT_MAX_CHARS
-from .config import (
+from .settings import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_BODY,
     DEFAULT_QUEUE,

@@ -200,7 +200,7 @@ def deferred_local(model: str, api_key: str, say: Say = stderr_say) -> Endpoint 
     )
 
 
-def resolve(
+def resolve_endpoint(
     base_url: str | None = None,
     api_key: str | None = None,
     model: str | None = None,

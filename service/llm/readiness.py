@@ -18,7 +18,7 @@ import asyncio
 import threading
 
 from ..errors import BackendError, ServerStartError
-from .endpoint import Endpoint, Say, resolve, stderr_say
+from .endpoint import Endpoint, Say, resolve_endpoint, stderr_say
 
 State = str  # "not_started" | "starting" | "ready" | "error"
 
@@ -67,7 +67,7 @@ class Readiness:
             if self._endpoint is None:
                 self._resolving = True
                 try:
-                    self._endpoint = resolve(*self._args, say=self._say, lazy=self._lazy)
+                    self._endpoint = resolve_endpoint(*self._args, say=self._say, lazy=self._lazy)
                     self.error = None
                 except BackendError as error:
                     self.error = str(error)

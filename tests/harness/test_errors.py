@@ -12,7 +12,7 @@ from claimtrace.harness.error_breakdown import (
     overlaps_any,
     source_error,
 )
-from claimtrace.harness.locate import find_loose
+from claimtrace.harness.offsets import find_loose
 from claimtrace.harness.records import KINDS, SOURCE_TYPES, Claim, Source
 
 from .conftest import Workspace, claim

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claimtrace.harness.locate import locate
+from claimtrace.harness.offsets import evidence_offsets
 from claimtrace.harness.records import Claim
 from claimtrace.harness.report_html import _Span, render_text
 
@@ -32,17 +32,17 @@ def test_overlapping_spans_are_cut_at_every_boundary() -> None:
     )
 
 
-def test_locate_uses_span_then_next_occurrence() -> None:
+def test_evidence_offsets_use_span_then_next_occurrence() -> None:
     text = "12 killed. Later, 12 killed. Also 12 KILLED."
     claims = [Claim.model_validate(claim("12 killed")) for _ in range(3)]
     # the same evidence three times: first, second, then wraps to the first occurrence
-    assert locate(text, claims) == [(0, 9), (18, 27), (0, 9)]
+    assert evidence_offsets(text, claims) == [(0, 9), (18, 27), (0, 9)]
     spanned = Claim.model_validate(claim("12 killed", span={"start": 34, "end": 43}))
-    assert locate(text, [spanned]) == [(34, 43)]
+    assert evidence_offsets(text, [spanned]) == [(34, 43)]
     # a span out of range falls back to searching; a case-only difference still found
     bad = Claim.model_validate(claim("also 12 killed", span={"start": 40, "end": 400}))
-    assert locate(text, [bad]) == [(29, 43)]
-    assert locate(text, [Claim.model_validate(claim("not here"))]) == [None]
+    assert evidence_offsets(text, [bad]) == [(29, 43)]
+    assert evidence_offsets(text, [Claim.model_validate(claim("not here"))]) == [None]
 
 
 TEXT = (

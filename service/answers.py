@@ -85,7 +85,7 @@ def _victims(text: str, start: int, end: int, count: int, said: Victims) -> Vict
     return cast(Victims, named) if named else said
 
 
-def resolve_claim(
+def ground_claim(
     text: str,
     sentences: list[Sentence],
     claim: ModelClaim,
@@ -171,7 +171,7 @@ def _refine(
     return evidence.trim(text, start, end)
 
 
-def resolve(
+def to_records(
     text: str,
     sentences: list[Sentence],
     claims: list[ModelClaim],
@@ -181,7 +181,7 @@ def resolve(
     """Ground every claim of one call; `window` is the chunk's span, to break ties."""
     result = Resolved()
     for claim in claims:
-        record = resolve_claim(text, sentences, claim, window, keep_ungrounded)
+        record = ground_claim(text, sentences, claim, window, keep_ungrounded)
         if isinstance(record, str):
             result.dropped += 1
             result.warnings.append(f"dropped: {record}")

@@ -38,7 +38,7 @@ def _find(text: str, evidence: str, after: int) -> int:
     return at
 
 
-def locate(text: str, claims: Sequence[Claim]) -> list[Offsets | None]:
+def evidence_offsets(text: str, claims: Sequence[Claim]) -> list[Offsets | None]:
     """Character offsets of each claim's evidence, or None when it cannot be found."""
     found: list[Offsets | None] = []
     next_start: dict[str, int] = {}
