@@ -31,6 +31,7 @@ from . import (
     chunking,
     decide,
     emit,
+    events,
     judge,
     merge,
     parse,
@@ -42,6 +43,7 @@ from . import (
 from .cache import ResponseCache
 from .call import Caller, CallResult, CallSettings
 from .errors import ClaimtraceError, InputError, ServerStartError
+from .events import Listener
 from .llm.endpoint import Endpoint, Say, stderr_say
 from .llm.readiness import Readiness
 from .load import DEFAULT_MAX_CHARS, Document, Loaded, Unreadable, check_text
@@ -176,21 +178,32 @@ class Extractor:
         """
         return _run(self._closing(self.aextract(text, doc_id)))
 
-    async def aextract(self, text: str, doc_id: str = "doc") -> DocumentRecord:
-        """Claims of one article, for callers that already run an event loop."""
+    async def aextract(
+        self, text: str, doc_id: str = "doc", listener: Listener = events.ignore
+    ) -> DocumentRecord:
+        """Claims of one article, for callers that already run an event loop.
+
+        `listener` hears the planned and finished model calls (`events`).
+        """
         problem = check_text(doc_id, text, self.max_chars)
         if problem:
             raise InputError(problem)
-        return await self._document(self._caller_if_needed(), doc_id, text)
+        return await self._document(self._caller_if_needed(), doc_id, text, listener)
 
     def extract_many(
-        self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
+        self,
+        documents: Iterable[Loaded | tuple[str, str]],
+        on_done: OnDone | None = None,
+        listener: Listener = events.ignore,
     ) -> list[Record]:
         """Claims of many articles, concurrently; a failed one becomes an ErrorRecord."""
-        return _run(self._closing(self.aextract_many(documents, on_done)))
+        return _run(self._closing(self.aextract_many(documents, on_done, listener)))
 
     async def aextract_many(
-        self, documents: Iterable[Loaded | tuple[str, str]], on_done: OnDone | None = None
+        self,
+        documents: Iterable[Loaded | tuple[str, str]],
+        on_done: OnDone | None = None,
+        listener: Listener = events.ignore,
     ) -> list[Record]:
         """Async `extract_many`: results in input order; `on_done(i, record)` as each ends."""
         docs: list[Loaded] = [
@@ -219,7 +232,7 @@ class Extractor:
                 record = failures[index]
             else:
                 try:
-                    record = await self._document(caller, doc.doc_id, doc.text)
+                    record = await self._document(caller, doc.doc_id, doc.text, listener)
                 except ServerStartError:
                     raise  # no document can succeed: one error for the run, as before any call
                 except ClaimtraceError as error:
@@ -291,14 +304,18 @@ class Extractor:
             units.append(Unit(window, self.template.render(article=article), article))
         return units
 
-    async def _document(self, caller: Caller | None, doc_id: str, text: str) -> DocumentRecord:
+    async def _document(
+        self, caller: Caller | None, doc_id: str, text: str, listener: Listener
+    ) -> DocumentRecord:
         """One checked document through the whole flow (callers run `check_text` first)."""
         if self.strategy in ("parse", "rules"):
-            return await self._parsed(caller, doc_id, text)
+            return await self._parsed(caller, doc_id, text, listener)
         assert caller is not None
-        return await self._generated(caller, doc_id, text)
+        return await self._generated(caller, doc_id, text, listener)
 
-    async def _parsed(self, caller: Caller | None, doc_id: str, text: str) -> DocumentRecord:
+    async def _parsed(
+        self, caller: Caller | None, doc_id: str, text: str, listener: Listener
+    ) -> DocumentRecord:
         """Parse-first: code finds the candidates, rules decide them, the model judges
         what code is unsure of (`parse`), and the decided candidates become records."""
         started = time.monotonic()
@@ -306,10 +323,12 @@ class Extractor:
         found = candidates.find(doc)
         resolved = sources.attribute(doc, found)
         decisions = [decide.by_rules(doc, c, r) for c, r in zip(found, resolved, strict=True)]
-        tally = Tally(Stats(chunks=0, passes=1))
+        tally = Tally(Stats(chunks=0, passes=1), doc_id, listener)
         if caller is not None:
             names = sources.named_sources(doc, found)
-            for group in judge.groups(found, resolved):
+            asked = judge.groups(found, resolved)
+            listener(events.CallsPlanned(doc_id, len(asked)))
+            for group in asked:
                 result = await caller.call(
                     judge.messages(self.template, doc, found, group, names),
                     self.prompt_version,
@@ -322,12 +341,15 @@ class Extractor:
         model = self.endpoint.model if caller is not None else RULES_MODEL
         return self._record(doc_id, claims, tally, started, model)
 
-    async def _generated(self, caller: Caller, doc_id: str, text: str) -> DocumentRecord:
+    async def _generated(
+        self, caller: Caller, doc_id: str, text: str, listener: Listener
+    ) -> DocumentRecord:
         """The model lists the claims of each sentence or chunk (`sentence`, `article`)."""
         started = time.monotonic()
         split = sentences.segment(text)
         units = self._units(text, split)
-        tally = Tally(Stats(chunks=len(units), passes=self.passes))
+        tally = Tally(Stats(chunks=len(units), passes=self.passes), doc_id, listener)
+        listener(events.CallsPlanned(doc_id, len(units) * self.passes))
         per_unit = await asyncio.gather(
             *(self._unit_claims(caller, unit, text, split, tally) for unit in units)
         )
@@ -382,6 +404,7 @@ class Extractor:
         self, doc_id: str, claims: list[ClaimRecord], tally: Tally, started: float, model: str
     ) -> DocumentRecord:
         """The document's output line, with what the run cost."""
+        tally.listener(events.ClaimsReady(doc_id, claims))
         return DocumentRecord(
             doc_id=doc_id,
             claims=claims,
@@ -403,6 +426,8 @@ class Tally:
     """What one document's calls cost and repaired, added up as they finish."""
 
     stats: Stats
+    doc_id: str
+    listener: Listener
     usage: Usage = field(default_factory=Usage)
     model_s: float = 0.0
     warnings: list[str] = field(default_factory=list)
@@ -416,6 +441,7 @@ class Tally:
         self.stats.salvaged_incomplete += 1 if result.salvaged else 0
         self.usage.add(result.usage)
         self.model_s += result.model_s
+        self.listener(events.CallDone(self.doc_id, result.from_cache))
 
     def grounded(self, resolved: answers.Resolved) -> list[ClaimRecord]:
         self.stats.dropped_ungrounded += resolved.dropped
