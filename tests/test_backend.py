@@ -7,6 +7,7 @@ import socket
 import zipfile
 from pathlib import Path
 
+import instructor
 import pytest
 
 from claimtrace.errors import BackendError, InputError
@@ -185,3 +186,18 @@ def test_llm_stop_stops_the_default_port_unless_all(monkeypatch: pytest.MonkeyPa
     assert runner.invoke(app, ["llm", "stop", "--port", "18000"]).exit_code == 0
     assert runner.invoke(app, ["llm", "stop", "--all"]).exit_code == 0
     assert asked == [server_module.DEFAULT_PORT, 18000, None]
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"), [({}, endpoint.REMOTE_PARALLEL), ({"total_slots": 3}, 3)]
+)
+def test_remote_calls_in_flight_follow_props_or_the_remote_default(
+    monkeypatch: pytest.MonkeyPatch, props: dict[str, object], expected: int
+) -> None:
+    """A server that says its slots gets that many calls; one that does not gets several."""
+    monkeypatch.setattr(endpoint.server, "props", lambda _url: props)
+    monkeypatch.setattr(endpoint, "_served_models", lambda _url, _key: ["m"])
+    resolved = endpoint.resolve_endpoint(
+        base_url="http://upstream.invalid/v1", mode=instructor.Mode.JSON_SCHEMA
+    )
+    assert resolved.parallel == expected

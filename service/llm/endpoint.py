@@ -200,6 +200,15 @@ def deferred_local(model: str, api_key: str, say: Say = stderr_say) -> Endpoint 
     )
 
 
+# Calls in flight to an endpoint that does not say its slots (no llama.cpp `/props`).
+# Against a fake upstream with 1 s latency and no limit of its own, 48 calls took
+# 48.4 s one at a time and 6.2 s at 8 in flight (7.8x); more keeps scaling there
+# (16: 3.2 s) but doubles what a rate limit or a small batching server sees, so 8 is
+# the default and `concurrency=` / `--concurrency` raise it
+# (benchmarks/remote_concurrency.py).
+REMOTE_PARALLEL = 8
+
+
 def resolve_endpoint(
     base_url: str | None = None,
     api_key: str | None = None,
@@ -242,6 +251,8 @@ def resolve_endpoint(
         ctx = settings["n_ctx"]
     if isinstance(props.get("total_slots"), int):
         parallel = int(str(props["total_slots"]))
+    elif not local:
+        parallel = REMOTE_PARALLEL  # no /props: a hosted or batching server, not one slot
     if mode is None:
         key = _probe_cache_key(base_url, model_id)
         mode = _cached_mode(key)
