@@ -2,8 +2,7 @@
 
 Chunks break only between sentences, overlap by a sentence or two so a claim
 that straddles a boundary is seen whole at least once, and keep their
-sentences' original offsets, so grounding needs no shifting beyond the
-sentence numbering.
+sentences' original offsets, so grounding needs no shifting.
 """
 
 from __future__ import annotations
@@ -17,14 +16,10 @@ CHARS_PER_TOKEN = 3.5  # conservative for English news text with Qwen/Gemma toke
 
 @dataclass(frozen=True)
 class Chunk:
-    """A run of sentences sent in one call; `sentences[0].number` is its offset."""
+    """A run of sentences sent in one call."""
 
     index: int
     sentences: tuple[Sentence, ...]
-
-    @property
-    def first(self) -> int:
-        return self.sentences[0].number
 
 
 def estimate_tokens(text: str) -> int:

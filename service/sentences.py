@@ -1,8 +1,8 @@
-"""Split an article into numbered sentences that keep their character offsets.
+"""Split an article into sentences that keep their character offsets (`sentence`, `article`).
 
-The model answers by sentence number, so the split must be stable (the same
-text always gives the same numbering, for the cache) and must never lose or
-move a character (evidence offsets index the original text).
+The split must be stable (the same text always gives the same units, for the
+cache) and must never lose or move a character (evidence offsets index the
+original text).
 """
 
 from __future__ import annotations
@@ -65,8 +65,3 @@ def segment(text: str) -> list[Sentence]:
             end = start + len(stripped)
             sentences.append(Sentence(len(sentences) + 1, start, end, stripped))
     return sentences
-
-
-def numbered(sentences: list[Sentence], first: int = 1) -> str:
-    """The prompt view of sentences: `[n] text` lines, renumbered from `first`."""
-    return "\n".join(f"[{first + i}] {s.text}" for i, s in enumerate(sentences))
