@@ -7,9 +7,14 @@ fresh clone reuses what an earlier one built or pulled.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -36,7 +41,41 @@ def cache_dir() -> Path:
 
 
 def write_json(path: Path, data: object) -> None:
-    """Write JSON under a temporary name, then rename: a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    tmp.replace(path)
+    """Write JSON under a temporary name of its own, then rename: a reader never sees
+    half a file, and writers in other processes never share a temporary file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, indent=2))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON object from `path`; a missing or unreadable file is an empty one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside `path` (`.NAME.lock`) across processes."""
+    with path.with_name(f".{path.name}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def update_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Read-modify-write a shared JSON object under the lock, so no writer loses keys."""
+    with locked(path):
+        data = read_json_object(path)
+        change(data)
+        write_json(path, data)

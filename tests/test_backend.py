@@ -196,7 +196,7 @@ def test_remote_calls_in_flight_follow_props_or_the_remote_default(
 ) -> None:
     """A server that says its slots gets that many calls; one that does not gets several."""
     monkeypatch.setattr(endpoint.server, "props", lambda _url: props)
-    monkeypatch.setattr(endpoint, "_served_models", lambda _url, _key: ["m"])
+    monkeypatch.setattr(endpoint, "_served_models", lambda _url, _key: [{"id": "m"}])
     resolved = endpoint.resolve_endpoint(
         base_url="http://upstream.invalid/v1", mode=instructor.Mode.JSON_SCHEMA
     )

@@ -12,18 +12,28 @@ and say so, rather than failing later on malformed output.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 import instructor
 import openai
 
-from ..config import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, cache_dir, write_json
+from ..config import (
+    ENV_API_KEY,
+    ENV_BASE_URL,
+    ENV_MODEL,
+    cache_dir,
+    read_json_object,
+    update_json,
+)
 from ..errors import BackendError
 from . import build, models, server
 
@@ -124,25 +134,34 @@ def _probe_cache_key(base_url: str, model_id: str) -> str:
     return f"{base_url}|{model_id}"
 
 
+# A probe result is trusted for a while, not for good: an odd answer that downgraded
+# the mode is retried within the hour, an enforced json_schema re-checked weekly, and
+# a changed model (its identity is part of the key) is probed afresh.
+PROBE_TTL_S = {instructor.Mode.JSON_SCHEMA: 7 * 24 * 3600.0}
+PROBE_TTL_DOWNGRADED_S = 3600.0
+
+
+def _probes_path() -> Path:
+    return cache_dir() / "probes.json"
+
+
 def _cached_mode(key: str) -> instructor.Mode | None:
-    path = cache_dir() / "probes.json"
-    if not path.is_file():
+    """The probed mode for `key`, while it is fresh; older formats count as unprobed."""
+    entry = read_json_object(_probes_path()).get(key)
+    if not isinstance(entry, dict):
         return None
     try:
-        value = json.loads(path.read_text()).get(key)
-    except ValueError:
+        mode = instructor.Mode(entry["mode"])
+        age = time.time() - float(entry["at"])
+    except (KeyError, ValueError, TypeError):
         return None
-    return instructor.Mode(value) if value else None
+    return mode if 0 <= age <= PROBE_TTL_S.get(mode, PROBE_TTL_DOWNGRADED_S) else None
 
 
 def _store_mode(key: str, mode: instructor.Mode) -> None:
-    path = cache_dir() / "probes.json"
-    try:
-        data = json.loads(path.read_text()) if path.is_file() else {}
-    except ValueError:
-        data = {}
-    data[key] = mode.value
-    write_json(path, data)
+    """Record a probe that answered (a probe that failed is never stored)."""
+    entry = {"mode": mode.value, "at": time.time()}
+    update_json(_probes_path(), lambda probes: probes.__setitem__(key, entry))
 
 
 def ensure_local(
@@ -227,6 +246,7 @@ def resolve_endpoint(
     model = model or os.environ.get(ENV_MODEL) or None
     ctx: int | None = None
     parallel: int | None = None
+    served: list[dict[str, Any]] = []
     if base_url is None:
         name = model or models.DEFAULT_MODEL
         if lazy and mode is None and (deferred := deferred_local(name, api_key, say)):
@@ -243,9 +263,11 @@ def resolve_endpoint(
                 raise BackendError(
                     f"{base_url}: no model given and /models lists none; pass model (--model)"
                 )
-            model = served[0]
-        model_id, local = f"{base_url}#{model}", False
+            model = str(served[0]["id"])
+        local = False
     props = server.props(base_url)
+    if not local:
+        model_id = remote_model_id(base_url, model, props, served)
     settings = props.get("default_generation_settings")
     if isinstance(settings, dict) and isinstance(settings.get("n_ctx"), int):
         ctx = settings["n_ctx"]
@@ -277,8 +299,30 @@ def resolve_endpoint(
     return Endpoint(base_url, api_key, model, model_id, mode, ctx, parallel, local)
 
 
-def _served_models(base_url: str, api_key: str) -> list[str]:
-    """Model ids the endpoint lists; an unreachable endpoint is a one-line error."""
+def remote_model_id(
+    base_url: str, model: str, props: dict[str, Any], served: list[dict[str, Any]]
+) -> str:
+    """What cache keys use for a remote model: its name, plus what the server says of it.
+
+    llama.cpp's `/props` names the model file; other servers' `/models` entry may
+    carry an owner and a creation time. A changed model behind the same name then
+    misses the cache. Where the server says nothing, the name alone is the identity.
+    """
+    entry = next((e for e in served if e.get("id") == model), {})
+    said = {
+        "model_path": props.get("model_path"),
+        "build": props.get("build_info"),
+        "owned_by": entry.get("owned_by"),
+        "created": entry.get("created"),
+    }
+    if not any(said.values()):
+        return f"{base_url}#{model}"
+    digest = hashlib.sha256(json.dumps(said, sort_keys=True, default=str).encode())
+    return f"{base_url}#{model}#{digest.hexdigest()[:16]}"
+
+
+def _served_models(base_url: str, api_key: str) -> list[dict[str, Any]]:
+    """The endpoint's `/models` entries; an unreachable endpoint is a one-line error."""
     try:
         response = httpx.get(
             f"{base_url}/models", headers={"Authorization": f"Bearer {api_key}"}, timeout=10
@@ -294,6 +338,9 @@ def _served_models(base_url: str, api_key: str) -> list[str]:
     if response.status_code != 200:
         return []
     try:
-        return [str(m["id"]) for m in response.json().get("data", [])]
-    except (ValueError, KeyError, TypeError, AttributeError):
+        data = response.json().get("data", [])
+    except (ValueError, AttributeError):
         return []
+    if not isinstance(data, list):
+        return []
+    return [e for e in data if isinstance(e, dict) and isinstance(e.get("id"), str)]
