@@ -10,9 +10,10 @@ repeating items) is salvaged: its complete items are kept, and it says so.
 
 from __future__ import annotations
 
-import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import instructor
@@ -26,14 +27,17 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
+    stop_any,
     wait_exponential,
 )
+from tenacity.stop import stop_base
 
 from .cache import ResponseCache, cache_key
 from .errors import BackendError
 from .llm.endpoint import Endpoint
 from .llm.readiness import Readiness
 from .schema import SCHEMA_VERSION, ModelAnswer, ModelClaim, Usage, schema_version
+from .slots import Slots
 
 TRANSIENT = (openai.APIConnectionError, openai.InternalServerError, openai.RateLimitError)
 
@@ -61,8 +65,14 @@ class CallSettings:
     seed: int = 0
     max_reasks: int = 1
     max_retries: int = 3
-    timeout_s: float = 900.0
+    # Per call. A CPU article call takes up to ~130 s on 2 cores; a hung one is cut here,
+    # and the extractor's per-document deadline bounds the retries.
+    timeout_s: float = 300.0
     backoff_max_s: float = 8.0
+    # Retry-After is honoured up to this much waiting per call; a longer ask fails the call.
+    retry_after_budget_s: float = 120.0
+    # A remote call holding a slot this long lets another call start (slots.py).
+    slot_patience_s: float = 30.0
     strict_quotes: bool = False  # re-ask when a quote is not in the article
 
     def sampling(self) -> dict[str, Any]:
@@ -93,12 +103,71 @@ def transient(error: BaseException) -> bool:
 def _describe(error: BaseException) -> str:
     for item in _chain(error):
         if isinstance(item, openai.APIStatusError):
-            return f"HTTP {item.status_code}"
+            asked = retry_after(item)
+            return f"HTTP {item.status_code}" + (f" (Retry-After {asked:g} s)" if asked else "")
         if isinstance(item, openai.APITimeoutError):
             return "timeout"
         if isinstance(item, openai.APIConnectionError):
             return "connection error"
     return type(error).__name__
+
+
+def retry_after(error: BaseException | None) -> float | None:
+    """Seconds the upstream asked us to wait (`Retry-After`, in seconds or as a date)."""
+    for item in _chain(error) if error is not None else []:
+        if isinstance(item, openai.APIStatusError):
+            value = item.response.headers.get("retry-after")
+            if value is None:
+                return None
+            try:
+                return max(float(value), 0.0)
+            except ValueError:
+                try:
+                    when = parsedate_to_datetime(value)
+                except (TypeError, ValueError):
+                    return None
+                return max(when.timestamp() - time.time(), 0.0)
+    return None
+
+
+class stop_when(stop_base):  # tenacity's lower-case stop family
+    """A tenacity stop condition from a predicate on the retry state."""
+
+    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
+        self.predicate = predicate
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.predicate(retry_state)
+
+
+class RetryAfterWait:
+    """tenacity's wait: what Retry-After asks, within a budget, else exponential backoff."""
+
+    def __init__(self, settings: CallSettings) -> None:
+        self.backoff = wait_exponential(multiplier=0.5, max=settings.backoff_max_s)
+        self.budget = settings.retry_after_budget_s
+        self.waited = 0.0
+
+    def __call__(self, state: RetryCallState) -> float:
+        asked = retry_after(state.outcome.exception() if state.outcome else None)
+        wait = float(self.backoff(state)) if asked is None else asked
+        self.waited += wait
+        return wait
+
+    def over_budget(self, state: RetryCallState) -> bool:
+        """A stop condition: the next asked wait would take the total past the budget."""
+        asked = retry_after(state.outcome.exception() if state.outcome else None)
+        return asked is not None and self.waited + asked > self.budget
+
+
+def upstream_fault(response: object) -> str | None:
+    """What is wrong with an upstream answer that is not a chat completion at all."""
+    if isinstance(response, str):
+        kind = "an HTML page" if "<html" in response[:512].lower() else "text"
+        return f"answered {kind} instead of a JSON completion: {_short(response, 80)}"
+    if getattr(response, "choices", None) == []:
+        return "answered a completion with no choices"
+    return None
 
 
 def _usage_of(response: Any) -> Usage:
@@ -155,7 +224,7 @@ class Caller:
         self.cache = cache
         self.settings = settings
         # Bounds model calls (not cache hits) to the server's parallel slots.
-        self._slots = asyncio.Semaphore(max(slots, 1))
+        self._slots = Slots(slots, None if endpoint.local else settings.slot_patience_s)
         self._raw = endpoint.async_client(timeout=settings.timeout_s, http_client=http_client)
         self._owns_client = http_client is None
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
@@ -194,7 +263,7 @@ class Caller:
             answer = response_model.model_validate(hit["answer"], context=context)
             return CallResult(answer, Usage.model_validate(hit["usage"]), from_cache=True)
         await self._readiness.ensure_started()
-        async with self._slots:
+        async with self._slots.held():
             result = await self._call_model(messages, context, response_model)
         if self.cache is not None and not result.salvaged:
             self.cache.set(
@@ -211,8 +280,10 @@ class Caller:
         usage = Usage()
         reasons: list[str] = []
         counts = {"retries": 0, "reasks": 0}
+        last: list[object] = []  # the latest raw answer, to name what was wrong with it
 
         def on_response(response: Any) -> None:
+            last[:] = [response]
             usage.add(_usage_of(response))
 
         def on_parse_error(error: Exception, **_: Any) -> None:
@@ -229,10 +300,13 @@ class Caller:
         hooks.on("parse:error", on_parse_error)
         started = time.monotonic()
         salvaged = False
+        wait = RetryAfterWait(self.settings)
         try:
             async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(self.settings.max_retries + 1),
-                wait=wait_exponential(multiplier=0.5, max=self.settings.backoff_max_s),
+                stop=stop_any(
+                    stop_after_attempt(self.settings.max_retries + 1), stop_when(wait.over_budget)
+                ),
+                wait=wait,
                 retry=retry_if_exception(transient),
                 before_sleep=before_sleep,
                 reraise=True,
@@ -257,11 +331,7 @@ class Caller:
             salvaged = True
             reasons.append(f"salvaged: output cut at max_tokens={self.settings.max_tokens}")
         except InstructorRetryException as error:
-            if transient(error):
-                raise BackendError(
-                    f"{self.endpoint.base_url}: {_describe(error)} after "
-                    f"{self.settings.max_retries + 1} attempts"
-                ) from error
+            self._raise_upstream_fault(error, last[0] if last else None, counts["retries"] + 1)
             fallback = (
                 _lenient(_content_of(error.last_completion))
                 if response_model is ModelAnswer
@@ -276,16 +346,8 @@ class Caller:
             # grounding drop the quotes it cannot find.
             answer = fallback
             reasons.append("re-asks exhausted on quotes; kept the last answer")
-        except openai.APIStatusError as error:
-            raise BackendError(
-                f"{self.endpoint.base_url} answered HTTP {error.status_code}: "
-                f"{_short(error.message)}"
-            ) from error
-        except openai.APIConnectionError as error:
-            raise BackendError(
-                f"cannot reach {self.endpoint.base_url} ({_describe(error)}) after "
-                f"{self.settings.max_retries + 1} attempts"
-            ) from error
+        except (openai.APIStatusError, openai.APIConnectionError) as error:
+            self._raise_upstream_fault(error, None, counts["retries"] + 1)
         return CallResult(
             answer=answer,
             usage=usage,
@@ -296,6 +358,50 @@ class Caller:
             reasons=reasons,
             salvaged=salvaged,
         )
+
+    def _raise_upstream_fault(self, error: BaseException, response: object, attempts: int) -> None:
+        """Raise BackendError naming the upstream's fault, if the failure was the upstream's.
+
+        Returns when the upstream answered a completion that failed validation: that is
+        the model's fault, handled by the caller.
+        """
+        where = self.endpoint.base_url
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        for item in _chain(error):
+            if isinstance(item, openai.APITimeoutError):
+                timeout = self.settings.timeout_s
+                raise BackendError(f"{where}: no answer within {timeout:g} s{tries}") from error
+            if isinstance(item, openai.APIConnectionError):
+                cause = _transport_cause(item)
+                raise BackendError(f"{where}: connection failed ({cause}){tries}") from error
+            if isinstance(item, openai.APIStatusError):
+                raise BackendError(
+                    f"{where} answered {_describe(item)}{tries}: {_short(_message_of(item))}"
+                ) from error
+        fault = upstream_fault(response)
+        if fault is not None:
+            raise BackendError(f"{where} {fault}") from error
+
+
+def _transport_cause(error: BaseException) -> str:
+    """The transport's own words: refused, reset, closed mid-body..."""
+    for item in _chain(error)[1:]:
+        text = " ".join(str(item).split())
+        if text:
+            return f"{type(item).__name__}: {_short(text, 100)}"
+    return type(error).__name__
+
+
+def _message_of(error: openai.APIStatusError) -> str:
+    """The upstream's own error message, not the SDK's `Error code: ...` wrapping."""
+    body = error.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+        if isinstance(inner, str):
+            return inner
+    return error.message
 
 
 def _lenient(content: str) -> ModelAnswer | None:

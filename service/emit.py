@@ -9,6 +9,7 @@ once, as the guide asks.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import cast
 
 from .answers import mode_of, statement_of
@@ -36,19 +37,43 @@ def records(text: str, candidates: list[Candidate], decisions: list[Decision]) -
     A figure the article also gives with a source is not recorded again as
     the article's own (a headline restating the body's figure, guide rule 4).
     """
+    return [record for _, record in _numbered(text, candidates, decisions)]
+
+
+def settled(
+    text: str, candidates: list[Candidate], decisions: list[Decision], pending: Collection[int]
+) -> list[ClaimRecord]:
+    """The leading records that no decision still to come can change (to stream them early).
+
+    `pending` are the candidates whose decisions may still change. Only
+    figures take part in the dedupe, but across the whole document: a pending
+    figure could drop any record, so then nothing is settled. Otherwise a
+    record depends on its own decision and on figures, so every record
+    before the first pending candidate is final; the prefix keeps text order.
+    """
+    if any(candidates[index].figure is not None for index in pending):
+        return []
+    first = min(pending, default=len(candidates))
+    return [record for index, record in _numbered(text, candidates, decisions) if index < first]
+
+
+def _numbered(
+    text: str, candidates: list[Candidate], decisions: list[Decision]
+) -> list[tuple[int, ClaimRecord]]:
+    """`records`, each with the index of the candidate it came from."""
     out = [
-        _record(text, candidate, decision)
-        for candidate, decision in zip(candidates, decisions, strict=True)
+        (index, _record(text, candidate, decision))
+        for index, (candidate, decision) in enumerate(zip(candidates, decisions, strict=True))
         if decision.keep
     ]
     sourced = {
         (r.casualty.count, r.casualty.outcome)
-        for r in out
+        for _, r in out
         if r.casualty is not None and r.source.name is not None
     }
-    kept: list[ClaimRecord] = []
+    kept: list[tuple[int, ClaimRecord]] = []
     seen: set[tuple[str | None, int, str]] = set()
-    for record in out:
+    for index, record in out:
         if record.casualty is not None:
             figure = (record.casualty.count, record.casualty.outcome)
             if record.source.name is None and figure in sourced:
@@ -57,7 +82,7 @@ def records(text: str, candidates: list[Candidate], decisions: list[Decision]) -
             if key in seen:
                 continue
             seen.add(key)
-        kept.append(record)
+        kept.append((index, record))
     return kept
 
 

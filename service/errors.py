@@ -29,3 +29,9 @@ class ServerStartError(BackendError):
     Raised by the first model call of a lazily resolved endpoint; the run stops
     with this one line instead of failing every document with it.
     """
+
+
+class Interrupted(ClaimtraceError):
+    """The user stopped the run (Ctrl-C); the message says what was kept."""
+
+    exit_code = 130

@@ -42,7 +42,7 @@ from . import (
 )
 from .cache import ResponseCache
 from .call import Caller, CallResult, CallSettings
-from .errors import ClaimtraceError, InputError, ServerStartError
+from .errors import BackendError, ClaimtraceError, InputError, ServerStartError
 from .events import Listener
 from .llm.endpoint import Endpoint, Say, stderr_say
 from .llm.readiness import Readiness
@@ -71,6 +71,9 @@ STRATEGIES: dict[str, str] = {
 DEFAULT_STRATEGY: Strategy = "rules"
 RULES_MODEL = "rules"  # the record's `model` when no model was called
 DEFAULT_CTX = 8192
+# A document's whole budget: its calls, retries and waits. The slowest strategy
+# (`article`, 2 passes, a long article) takes a few minutes on 2 cores.
+DEFAULT_DOC_TIMEOUT_S = 1800.0
 CONTEXT_MARGIN = 256
 Record = DocumentRecord | ErrorRecord
 T = TypeVar("T")
@@ -101,6 +104,7 @@ class Extractor:
         strategy: Strategy = DEFAULT_STRATEGY,
         prompt: str | None = None,
         settings: CallSettings | None = None,
+        doc_timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S,
         endpoint: Endpoint | None = None,
         http_client: Any | None = None,
         say: Say = stderr_say,
@@ -121,6 +125,7 @@ class Extractor:
         self.template = prompting.load(prompt or STRATEGIES[strategy])
         self.recall = prompting.load("recall")
         self.settings = settings or CallSettings()
+        self.doc_timeout_s = doc_timeout_s
         self.http_client = http_client
         self._callers: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[tuple[object, ...], Caller]
@@ -188,7 +193,7 @@ class Extractor:
         problem = check_text(doc_id, text, self.max_chars)
         if problem:
             raise InputError(problem)
-        return await self._document(self._caller_if_needed(), doc_id, text, listener)
+        return await self._bounded(self._caller_if_needed(), doc_id, text, listener)
 
     def extract_many(
         self,
@@ -232,7 +237,7 @@ class Extractor:
                 record = failures[index]
             else:
                 try:
-                    record = await self._document(caller, doc.doc_id, doc.text, listener)
+                    record = await self._bounded(caller, doc.doc_id, doc.text, listener)
                 except ServerStartError:
                     raise  # no document can succeed: one error for the run, as before any call
                 except ClaimtraceError as error:
@@ -304,6 +309,20 @@ class Extractor:
             units.append(Unit(window, self.template.render(article=article), article))
         return units
 
+    async def _bounded(
+        self, caller: Caller | None, doc_id: str, text: str, listener: Listener
+    ) -> DocumentRecord:
+        """One document within its deadline: past it, the document fails, the run goes on."""
+        try:
+            return await asyncio.wait_for(
+                self._document(caller, doc_id, text, listener), self.doc_timeout_s
+            )
+        except TimeoutError:
+            raise BackendError(
+                f"{doc_id}: not done within the document deadline of {self.doc_timeout_s:g} s "
+                "(doc_timeout_s, --doc-timeout)"
+            ) from None
+
     async def _document(
         self, caller: Caller | None, doc_id: str, text: str, listener: Listener
     ) -> DocumentRecord:
@@ -328,7 +347,10 @@ class Extractor:
             names = sources.named_sources(doc, found)
             asked = judge.groups(found, resolved)
             listener(events.CallsPlanned(doc_id, len(asked)))
-            for group in asked:
+            for number, group in enumerate(asked):
+                # groups go in text order: what precedes the next one asked is final now
+                pending = [i for g in asked[number:] for i in g.members]
+                tally.announce(emit.settled(text, found, decisions, pending))
                 result = await caller.call(
                     judge.messages(self.template, doc, found, group, names),
                     self.prompt_version,
@@ -404,7 +426,7 @@ class Extractor:
         self, doc_id: str, claims: list[ClaimRecord], tally: Tally, started: float, model: str
     ) -> DocumentRecord:
         """The document's output line, with what the run cost."""
-        tally.listener(events.ClaimsReady(doc_id, claims))
+        tally.announce(claims, last=True)
         return DocumentRecord(
             doc_id=doc_id,
             claims=claims,
@@ -431,6 +453,7 @@ class Tally:
     usage: Usage = field(default_factory=Usage)
     model_s: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    announced: int = 0  # claims the listener has been given (a prefix of the record's)
 
     def add(self, result: CallResult) -> None:
         self.stats.calls += 0 if result.from_cache else 1
@@ -442,6 +465,16 @@ class Tally:
         self.usage.add(result.usage)
         self.model_s += result.model_s
         self.listener(events.CallDone(self.doc_id, result.from_cache))
+
+    def announce(self, final: list[ClaimRecord], last: bool = False) -> None:
+        """Give the listener the final claims it has not had yet (`final` only grows).
+
+        The last announcement is made even when empty, so a stream knows the claims ended.
+        """
+        fresh = final[self.announced :]
+        if fresh or last:
+            self.announced = len(final)
+            self.listener(events.ClaimsReady(self.doc_id, fresh))
 
     def grounded(self, resolved: answers.Resolved) -> list[ClaimRecord]:
         self.stats.dropped_ungrounded += resolved.dropped

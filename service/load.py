@@ -1,4 +1,4 @@
-"""Load documents: `.txt` files, directories of them, stdin, and FA-KES CSV rows.
+"""Load documents: `.txt` files, directories of them, stdin, and CSV corpus rows.
 
 The first stage of the data flow. A path the user typed that does not exist
 fails the whole command at once (a typo should not cost an hour of extraction);
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .config import CORPUS_CSV, SEEDS_DIR
 from .errors import InputError
+from .schema import DocumentMeta
 
 FAKES_PREFIX = "fakes-"
 DEFAULT_MAX_CHARS = 500_000
@@ -28,6 +29,7 @@ class Document:
 
     doc_id: str
     text: str
+    meta: DocumentMeta | None = None
 
 
 @dataclass(frozen=True)
@@ -100,21 +102,52 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Loaded]:
             yield read_txt(entry)
 
 
+@dataclass(frozen=True)
+class CorpusColumns:
+    """Which CSV columns hold a document's id, text and metadata, and the id prefix.
+
+    The defaults read FA-KES and name its rows `fakes-<unit_id>`, the ids the
+    gold files use. Metadata columns in `required` must exist; the others are
+    read when present, so a CSV with only the id and text columns still loads.
+    """
+
+    id: str = "unit_id"
+    text: str = "article_content"
+    title: str | None = "article_title"
+    date: str | None = "date"
+    outlet: str | None = "source"
+    prefix: str = FAKES_PREFIX
+    required: frozenset[str] = frozenset()
+
+
+FAKES_COLUMNS = CorpusColumns()
+
+
+@dataclass(frozen=True)
+class CorpusRow:
+    """One article of a corpus: its text and whatever metadata the CSV gives."""
+
+    text: str
+    meta: DocumentMeta | None
+
+
 @cache
-def corpus_rows(csv_path: Path) -> dict[str, str]:
-    """unit_id -> article_content for a FA-KES-shaped CSV (first row wins on repeats)."""
+def read_corpus(csv_path: Path, columns: CorpusColumns = FAKES_COLUMNS) -> dict[str, CorpusRow]:
+    """id (without prefix) -> row, in file order; the first row wins on repeated ids."""
     if not csv_path.is_file():
         raise InputError(f"{csv_path}: corpus file not found")
     csv.field_size_limit(sys.maxsize)
-    rows: dict[str, str] = {}
+    rows: dict[str, CorpusRow] = {}
     try:
-        with csv_path.open(encoding="utf-8", newline="") as handle:
+        with csv_path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            missing = {"unit_id", "article_content"} - set(reader.fieldnames or [])
-            if missing:
-                raise InputError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}")
+            present = _check_columns(csv_path, reader.fieldnames, columns)
             for row in reader:
-                rows.setdefault(row["unit_id"].strip(), row["article_content"])
+                key = (row[columns.id] or "").strip()
+                if not key:
+                    where = f"{csv_path}: line {reader.line_num}"
+                    raise InputError(f"{where}: column {columns.id!r} is empty")
+                rows.setdefault(key, CorpusRow(row[columns.text] or "", _meta(row, present)))
     except UnicodeDecodeError as err:
         raise InputError(f"{csv_path}: not UTF-8 text (offset {err.start})") from err
     except csv.Error as err:
@@ -122,15 +155,51 @@ def corpus_rows(csv_path: Path) -> dict[str, str]:
     return rows
 
 
-def iter_corpus(csv_path: Path, ids: Iterable[str] | None = None) -> Iterator[Loaded]:
-    """FA-KES rows as documents `fakes-<unit_id>`; all rows when `ids` is None."""
-    rows = corpus_rows(csv_path)
-    wanted = list(rows) if ids is None else [i.removeprefix(FAKES_PREFIX) for i in ids]
+def _check_columns(
+    csv_path: Path, header: Sequence[str] | None, columns: CorpusColumns
+) -> dict[str, str]:
+    """The metadata columns present (field -> column); a missing needed column fails."""
+    names = set(header or [])
+    needed = [columns.id, columns.text, *sorted(columns.required)]
+    missing = [name for name in needed if name not in names]
+    if missing:
+        listed = ", ".join(repr(name) for name in missing)
+        have = ", ".join((header or [])[:20]) or "none"
+        raise InputError(f"{csv_path}: no column {listed} (columns: {have})")
+    wanted = {"outlet": columns.outlet, "date": columns.date, "title": columns.title}
+    return {field: name for field, name in wanted.items() if name and name in names}
+
+
+def _meta(row: dict[str, str], present: dict[str, str]) -> DocumentMeta | None:
+    """The row's metadata, empty cells as None; None when the CSV has none of it."""
+    if not present:
+        return None
+    values = {field: (row[name] or "").strip() or None for field, name in present.items()}
+    return DocumentMeta(**values)
+
+
+@cache
+def corpus_rows(csv_path: Path) -> dict[str, str]:
+    """unit_id -> article_content for a FA-KES-shaped CSV (first row wins on repeats)."""
+    return {key: row.text for key, row in read_corpus(csv_path).items()}
+
+
+def iter_corpus(
+    csv_path: Path, ids: Iterable[str] | None = None, columns: CorpusColumns = FAKES_COLUMNS
+) -> Iterator[Loaded]:
+    """Corpus rows as documents `<prefix><id>`, with their metadata; all rows when `ids` is None."""
+    rows = read_corpus(csv_path, columns)
+    wanted = list(rows) if ids is None else [_unprefixed(i, columns.prefix) for i in ids]
     unknown = [i for i in wanted if i not in rows]
     if unknown:
-        raise InputError(f"{csv_path}: unknown unit_id(s): {', '.join(unknown[:10])}")
-    for unit_id in wanted:
-        yield Document(FAKES_PREFIX + unit_id, rows[unit_id])
+        raise InputError(f"{csv_path}: unknown {columns.id}(s): {', '.join(unknown[:10])}")
+    for key in wanted:
+        row = rows[key]
+        yield Document(columns.prefix + key, row.text, row.meta)
+
+
+def _unprefixed(doc_id: str, prefix: str) -> str:
+    return doc_id.removeprefix(prefix) if prefix else doc_id
 
 
 class DocumentStore:

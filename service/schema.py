@@ -143,6 +143,14 @@ class Stats(BaseModel):
     salvaged_incomplete: int = 0  # calls cut at max_tokens whose complete items were kept
 
 
+class DocumentMeta(BaseModel):
+    """Where an article came from, as its corpus row says; carried into its record."""
+
+    outlet: str | None = None
+    date: str | None = None
+    title: str | None = None
+
+
 class DocumentRecord(BaseModel):
     """One output line: the gold format plus provenance, costs and warnings."""
 
@@ -156,6 +164,8 @@ class DocumentRecord(BaseModel):
     cache_hit: bool = False
     stats: Stats = Field(default_factory=Stats)
     warnings: list[str] = Field(default_factory=list)
+    # Left out of the JSON when absent, so records without a corpus row read as before.
+    meta: DocumentMeta | None = Field(default=None, exclude_if=lambda meta: meta is None)
 
 
 class ErrorRecord(BaseModel):

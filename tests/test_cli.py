@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,10 +156,96 @@ def test_five_megabyte_article_is_refused_with_an_error_record(tmp_path: Path) -
     [
         (["extract", "--passes", "9", "seeds/"], "Invalid value for '--passes'"),
         (["extract", "--nope"], "No such option: --nope"),
-        (["models", "pull"], "Missing argument 'name'"),
+        (["models", "pull"], "Missing argument 'NAME'"),
     ],
 )
 def test_usage_errors_are_one_line(args: list[str], text: str) -> None:
     result = run(*args)
     one_error_line(result, 2, text)
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _help_paths() -> list[list[str]]:
+    """Every command and group, as the words before `--help`."""
+    import typer
+
+    from claimtrace.cli import app
+
+    def walk(command: Any, prefix: list[str]) -> list[list[str]]:
+        found = [prefix]
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            found += walk(sub, [*prefix, name])
+        return found
+
+    return walk(typer.main.get_command(app), [])
+
+
+# `serve --help` (service/http/serve.py) still cuts its --api-key env var name with "…".
+TRUNCATED_ELSEWHERE = {("serve",)}
+
+
+@pytest.mark.parametrize("words", _help_paths(), ids=lambda words: " ".join(words) or "claimtrace")
+def test_help_fits_80_columns(words: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from claimtrace.cli import app
+
+    result = CliRunner().invoke(app, [*words, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0 and "Usage" in result.output, result.output
+    too_long = [line for line in result.output.splitlines() if len(line) > 80]
+    assert not too_long, "\n".join(too_long)
+    if tuple(words) not in TRUNCATED_ELSEWHERE:
+        assert "…" not in result.output, result.output
+
+
+def _own_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["key", "body", "paper", "day"])
+        writer.writerow(
+            ["a-1", "Activists said 12 civilians were killed in Douma.", "Times", "2024-01-02"]
+        )
+        writer.writerow(["b-2", 'Police said "three, maybe four" people died.', "Post", ""])
+    return path
+
+
+def test_own_csv_with_id_col_and_csv_output(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = run(
+        "extract", "--corpus", str(_own_csv(tmp_path)), "--all", "--id-col", "key",
+        "--text-col", "body", "--outlet-col", "paper", "--date-col", "day",
+        "--format", "csv", "-o", str(out), "-q",
+    )  # fmt: skip
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["doc_id"] for r in rows} == {"a-1", "b-2"}
+    first = next(r for r in rows if r["doc_id"] == "a-1" and r["count"])
+    assert (first["outlet"], first["date"], first["count"]) == ("Times", "2024-01-02", "12")
+    assert first["evidence"] and first["start"] and first["end"]
+
+
+def test_own_csv_ids_and_prefix(tmp_path: Path) -> None:
+    result = run(
+        "extract", "--corpus", str(_own_csv(tmp_path)), "--ids", "b-2", "--id-col", "key",
+        "--text-col", "body", "--id-prefix", "mine-",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == ["mine-b-2"]
+
+
+def test_missing_column_is_one_error_line(tmp_path: Path) -> None:
+    result = run("extract", "--corpus", str(_own_csv(tmp_path)), "--all", "--id-col", "key")
+    one_error_line(result, 2, "mine.csv: no column 'article_content'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_column_options_need_a_corpus() -> None:
+    one_error_line(run("extract", "seeds/", "--id-col", "key"), 2, "need --corpus")
+
+
+def test_fakes_rows_keep_their_prefix_and_meta() -> None:
+    result = run("extract", "--corpus", "evals/corpus/fa-kes.csv", "--ids", "1923848198")
+    record = json.loads(result.stdout)
+    assert record["doc_id"] == "fakes-1923848198" and record["meta"]["outlet"] == "ahram"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from claimtrace.errors import InputError
 from claimtrace.load import (
+    CorpusColumns,
     Document,
     DocumentStore,
     Unreadable,
@@ -16,6 +18,7 @@ from claimtrace.load import (
     iter_corpus,
     iter_paths,
 )
+from claimtrace.schema import DocumentMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "evals" / "corpus" / "fa-kes.csv"
@@ -75,3 +78,56 @@ def test_store_resolves_seeds_and_fakes() -> None:
     assert store.get("fakes-1923848198").startswith("Seven dead")
     with pytest.raises(InputError, match="not found"):
         store.get("fakes-0")
+
+
+def _csv(path: Path, header: str, *rows: str) -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_fakes_rows_carry_outlet_date_and_title() -> None:
+    (doc,) = iter_corpus(CORPUS, ["fakes-1923848198"])
+    assert isinstance(doc, Document)
+    assert doc.meta == DocumentMeta(
+        outlet="ahram",
+        date="2/16/2015",
+        title="Seven dead 20 wounded in central Damascus blast Monitor",
+    )
+
+
+def test_own_id_column_is_used_as_it_is(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "mine.csv", "key,body,paper", 'a-1,"Police said 2 died, officials said.",Times'
+    )
+    columns = CorpusColumns(id="key", text="body", outlet="paper", prefix="")
+    (doc,) = iter_corpus(path, None, columns)
+    assert doc == Document(
+        "a-1", "Police said 2 died, officials said.", DocumentMeta(outlet="Times")
+    )
+    (again,) = iter_corpus(path, ["a-1"], replace(columns, prefix="x-"))
+    assert again.doc_id == "x-a-1"
+
+
+def test_missing_column_names_the_file_and_the_column(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "mine.csv", "key,body", "1,text")
+    with pytest.raises(InputError, match=r"mine.csv: no column 'article' \(columns: key, body\)"):
+        list(iter_corpus(path, None, CorpusColumns(id="key", text="article")))
+    # A metadata column the user named must exist; a default one may be absent.
+    with pytest.raises(InputError, match="no column 'headline'"):
+        list(
+            iter_corpus(
+                path,
+                None,
+                CorpusColumns(
+                    id="key", text="body", required=frozenset({"headline"}), title="headline"
+                ),
+            )
+        )
+    (doc,) = iter_corpus(path, None, CorpusColumns(id="key", text="body", prefix=""))
+    assert doc == Document("1", "text", None)
+
+
+def test_empty_id_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "mine.csv", "key,body", "1,one", ",two")
+    with pytest.raises(InputError, match="mine.csv: line 3: column 'key' is empty"):
+        list(iter_corpus(path, None, CorpusColumns(id="key", text="body")))

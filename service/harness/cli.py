@@ -6,7 +6,7 @@ error's exit code (2 for bad input), never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -19,6 +19,8 @@ from ..errors import ClaimtraceError, InputError
 from ..extras import require
 from ..load import DocumentStore
 from .compare import compare_metrics, load_metrics, row_cells
+from .metrics import shown_path
+from .reports import check, committed_reports, regenerate
 from .run import EvalResult, default_out_dir, evaluate, split_gold
 from .score import HEADLINE, LEVELS, threshold_key
 
@@ -175,3 +177,40 @@ def compare(
     for row in rows:
         table.add_row(*row_cells(row))
     Console().print(table)
+
+
+def _rescore(names: Sequence[str], check_only: bool) -> int:
+    """Rewrite (or only check) each committed report, one line each; how many differ."""
+    require("eval", "claimtrace eval reports")
+    store = DocumentStore()
+    differing = 0
+    for report in committed_reports(names):
+        if not check_only:
+            regenerate(report, store)
+            typer.echo(f"{report.name}: rewritten (gold {shown_path(report.gold)})")
+            continue
+        found = check(report, store)
+        differing += bool(found)
+        typer.echo(f"{report.name}: " + ("differs" if found else "reproduces"))
+        for line in found:
+            typer.echo(f"  {line}")
+    return differing
+
+
+@eval_app.command("reports")
+def reports(
+    names: Annotated[
+        list[str] | None, typer.Argument(metavar="NAME", help="Only these reports.")
+    ] = None,
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 naming each metrics.json figure that differs."
+        ),
+    ] = False,
+) -> None:
+    """Rescore every committed report in evals/reports/ from its own pred.jsonl (no model)."""
+    differing = _guarded(lambda: _rescore(names or (), check_only))
+    if differing:
+        typer.echo(f"error: {differing} report(s) do not reproduce", err=True)
+        raise typer.Exit(1)

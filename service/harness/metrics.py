@@ -2,7 +2,8 @@
 
 Top level (`SCHEMA` = "claimtrace-eval/1"; a change of meaning bumps it):
 
-- `schema`, `gold`, `pred` (paths), `n_docs`, `n_gold_claims`, `n_pred_claims`,
+- `schema`, `gold`, `pred` (paths; relative to the checkout when inside it,
+  so a report reads the same in every clone), `n_docs`, `n_gold_claims`, `n_pred_claims`,
   `headline_threshold` (0.5), `thresholds` ([0.3, 0.5, 0.8]),
   `bootstrap` {`resamples`, `seed`, `confidence`}.
 - `levels` {"0.3"|"0.5"|"0.8": {"L1"|"L2"|"L3": PRF}} where PRF is
@@ -42,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from ..config import PROJECT_ROOT
 from .error_breakdown import error_breakdown
 from .fields import FIELDS, field_agreement
 from .records import KINDS, SOURCE_TYPES, Claim
@@ -216,6 +218,14 @@ def _per_document(docs: Sequence[ScoredDoc]) -> list[dict[str, Any]]:
     return rows
 
 
+def shown_path(path: Path) -> str:
+    """`path` relative to the checkout when inside it (no machine's absolute path), else as given."""
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def build_metrics(
     docs: Sequence[ScoredDoc], extra_pred: Sequence[str], gold_path: Path, pred_path: Path
 ) -> dict[str, Any]:
@@ -223,8 +233,8 @@ def build_metrics(
     indices = resample_indices(len(docs)) if docs else np.zeros((0, 0), dtype=np.int64)
     metrics: dict[str, Any] = {
         "schema": SCHEMA,
-        "gold": str(gold_path),
-        "pred": str(pred_path),
+        "gold": shown_path(gold_path),
+        "pred": shown_path(pred_path),
         "n_docs": len(docs),
         "n_gold_claims": sum(len(d.gold) for d in docs),
         "n_pred_claims": sum(len(d.pred) for d in docs),

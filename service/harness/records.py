@@ -1,110 +1,87 @@
-"""The gold/pred JSONL record types: the annotation guide's claim schema plus pred extras.
+"""The gold/pred JSONL record types: lenient views of the pipeline's own output models.
 
-One schema serves both files so that a plain gold-format file is a valid pred
-file; the extras (span, grounding, usage, stats...) are optional and only ever
-read by the trust figures and the HTML report.
+Each view subclasses its model in `claimtrace.schema`, so a field added there
+is read here without a second edit. A view differs from its model only where
+reading must be more forgiving than writing:
+
+* unknown keys are ignored, so files from a newer pipeline still load;
+* what code adds to the guide's claim (span, grounding, model, ...) may be
+  absent, so a plain gold-format file is a valid pred file;
+* the guide's cross-field rules are not validators here: `reader.read_gold`
+  checks them on gold with file:line messages, while pred is held to the
+  field types only (a wrong or ungrounded claim is scored, not refused).
+
+Extras with a default in the schema (usage, timings, stats, ...) keep it;
+`reported` tells a figure the line carried from one the view filled in.
 """
 
 from __future__ import annotations
 
 from typing import get_args
 
-from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from .. import schema
 
 # The guide's enums are defined once, with the claim schema they belong to.
-from ..schema import (
-    Certainty,
-    Grounding,
-    Kind,
-    Mode,
-    Outcome,
-    Qualifier,
-    SourceType,
-    Victims,
-)
+SOURCE_TYPES: tuple[str, ...] = get_args(schema.SourceType)
+KINDS: tuple[str, ...] = get_args(schema.Kind)
+GROUNDINGS: tuple[str, ...] = get_args(schema.Grounding)
 
-SOURCE_TYPES: tuple[str, ...] = get_args(SourceType)
-KINDS: tuple[str, ...] = get_args(Kind)
-GROUNDINGS: tuple[str, ...] = get_args(Grounding)
+LENIENT = ConfigDict(extra="ignore", frozen=True)
 
 
-class _Record(BaseModel):
-    """Unknown keys are ignored so newer files still load; known keys are checked."""
+class Source(schema.Source):
+    """The schema's source; whether only `author` has a null name is a gold rule."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = LENIENT
 
-
-class Casualty(_Record):
-    """A figure of people hit; all six keys must be present (location/period may be null)."""
-
-    count: StrictInt
-    qualifier: Qualifier
-    outcome: Outcome
-    victims: Victims
-    location: str | None
-    period: str | None
+    @model_validator(mode="after")
+    def _author_has_no_name(self) -> Source:
+        """Replaces the schema's check (same name): a gold rule, in `reader.read_gold`."""
+        return self
 
 
-class Source(_Record):
-    """Who a claim is attributed to; name is null only for type `author`."""
+class Casualty(schema.Casualty):
+    """The schema's casualty figure (count a strict non-negative integer), read leniently."""
 
-    name: str | None
-    type: SourceType
-
-
-class Span(_Record):
-    """Character offsets of the evidence in the document text (pred extra)."""
-
-    start: StrictInt
-    end: StrictInt
+    model_config = LENIENT
 
 
-class Claim(_Record):
-    """One claim as the guide defines it; `span` and `grounding` are pred extras."""
+class Span(schema.Span):
+    """The schema's evidence offsets, read leniently."""
 
-    evidence: str
-    statement: str
+    model_config = LENIENT
+
+
+class Claim(schema.ClaimRecord):
+    """A claim record whose extras (span, grounding) may be absent, as in gold.
+
+    The guide's consistency rules (casualty exactly for kind casualty, author
+    exactly for mode unattributed) are gold rules, left to the reader.
+    """
+
+    model_config = LENIENT
     source: Source
-    cue: str | None
-    mode: Mode
-    kind: Kind
-    certainty: Certainty
     casualty: Casualty | None
-    span: Span | None = None
-    grounding: Grounding | None = None
+    span: Span | None = None  # type: ignore[assignment]
+    grounding: schema.Grounding | None = None  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _guide_rules(self) -> Claim:
+        """Replaces the schema's checks (same name): gold rules, in `reader.read_gold`."""
+        return self
 
 
-class Usage(_Record):
-    prompt_tokens: StrictInt = 0
-    completion_tokens: StrictInt = 0
-
-
-class Timings(_Record):
-    total_s: float | None = None
-
-
-class Stats(_Record):
-    retries: StrictInt = 0
-    reasks: StrictInt = 0
-    dropped_ungrounded: StrictInt = 0
-    merged_duplicates: StrictInt = 0
-    calls: StrictInt = 0
-    chunks: StrictInt = 0
-
-
-class DocRecord(_Record):
+class DocRecord(schema.DocumentRecord, schema.ErrorRecord):
     """One JSONL line: a document's claims, or (pred only) an error record without claims."""
 
-    doc_id: str
-    claims: list[Claim] | None = None
-    error: str | None = None
-    model: str | None = None
-    prompt_version: str | None = None
-    usage: Usage | None = None
-    timings: Timings | None = None
-    cache_hit: bool | None = None
-    stats: Stats | None = None
-    warnings: list[str] | None = None
+    model_config = LENIENT
+    claims: list[Claim] | None = None  # type: ignore[assignment]
+    error: str | None = None  # type: ignore[assignment]
+    model: str | None = None  # type: ignore[assignment]
+    prompt_version: str | None = None  # type: ignore[assignment]
+    schema_version: str | None = None  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _claims_or_error(self) -> DocRecord:
@@ -119,3 +96,8 @@ class DocRecord(_Record):
     @property
     def claim_list(self) -> list[Claim]:
         return list(self.claims or [])
+
+
+def reported(record: BaseModel, name: str) -> bool:
+    """Whether the file gave field `name`: a schema default is not a figure the run reported."""
+    return name in record.model_fields_set

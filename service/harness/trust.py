@@ -12,10 +12,18 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .records import GROUNDINGS, DocRecord, Stats
+from .records import GROUNDINGS, DocRecord, reported
 from .score import ScoredDoc
 
-STAT_FIELDS: tuple[str, ...] = tuple(Stats.model_fields)
+# The run's counters summed into the block: named, as metrics.json keys are a stable interface.
+STAT_FIELDS: tuple[str, ...] = (
+    "retries",
+    "reasks",
+    "dropped_ungrounded",
+    "merged_duplicates",
+    "calls",
+    "chunks",
+)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -37,13 +45,17 @@ def trust_figures(docs: Sequence[ScoredDoc]) -> dict[str, Any]:
         for name in (*GROUNDINGS, "unreported")
     }
 
-    stats = {name: sum(getattr(r.stats, name) for r in records if r.stats) for name in STAT_FIELDS}
+    given = [r.stats for r in records if reported(r, "stats")]
+    stats = {
+        name: sum(getattr(s, name) for s in given if reported(s, name)) for name in STAT_FIELDS
+    }
 
-    usages = [r.usage for r in records if r.usage is not None]
+    usages = [r.usage for r in records if reported(r, "usage")]
     prompt = [u.prompt_tokens for u in usages]
     completion = [u.completion_tokens for u in usages]
 
-    walls = [r.timings.total_s for r in records if r.timings and r.timings.total_s is not None]
+    timings = [r.timings for r in records if reported(r, "timings")]
+    walls = [t.total_s for t in timings if reported(t, "total_s")]
 
     return {
         "pred_docs": len(records),
@@ -52,7 +64,7 @@ def trust_figures(docs: Sequence[ScoredDoc]) -> dict[str, Any]:
         "pred_claims": len(claims),
         "grounding": shares,
         **stats,
-        "cache_hits": sum(bool(r.cache_hit) for r in records),
+        "cache_hits": sum(r.cache_hit for r in records),
         "tokens": {
             "prompt": sum(prompt),
             "completion": sum(completion),
@@ -67,7 +79,7 @@ def trust_figures(docs: Sequence[ScoredDoc]) -> dict[str, Any]:
             "max": max(walls) if walls else None,
             "docs_reporting": len(walls),
         },
-        "warnings": sum(len(r.warnings or []) for r in records),
+        "warnings": sum(len(r.warnings) for r in records),
         "models": sorted({r.model for r in records if r.model}),
         "prompt_versions": sorted({r.prompt_version for r in records if r.prompt_version}),
     }

@@ -74,10 +74,13 @@ def create_app(extractor: Extractor, config: ServiceConfig | None = None) -> Fas
         summary="Grounded claims, attributions and casualty figures from news articles.",
         version=_version(),
         lifespan=lifespan,
+        docs_url=None,  # served from packaged assets by openapi.install_docs, not a CDN
+        redoc_url=None,  # ReDoc loads from a CDN; there is no packaged copy
     )
     app.state.service = service
     app.include_router(native_router)
     app.include_router(openai_router)
+    openapi.install_docs(app)
     _install_handlers(app, metrics)
     # Added innermost first: metrics see everything, auth runs before the body is read.
     app.add_middleware(BodyGateMiddleware, max_body=config.max_body, metrics=metrics)

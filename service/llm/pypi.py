@@ -20,6 +20,7 @@ from ..errors import BackendError
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 CHUNK = 1 << 20
+_SIZES: dict[str, int] = {}  # file URL -> size in bytes, as the index reported it
 
 
 def index_url() -> str:
@@ -58,9 +59,16 @@ def find_file(project: str, version: str, sdist: bool) -> tuple[str, str, str]:
             else low.startswith(f"{stem}-{version}-") and low.endswith(".whl")
         )
         if wanted:
+            if isinstance(entry.get("size"), int):
+                _SIZES[entry["url"]] = entry["size"]
             return filename, entry["url"], entry.get("hashes", {}).get("sha256", "")
     kind = "sdist" if sdist else "wheel"
     raise BackendError(f"{project}=={version}: no {kind} on {index_url()}")
+
+
+def index_size(url: str) -> int | None:
+    """The size the index gave for a file `find_file` returned (None if it gave none)."""
+    return _SIZES.get(url)
 
 
 def download(

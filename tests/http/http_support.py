@@ -47,17 +47,20 @@ def _upstream_only(request: Any) -> Any:
     return request if request.port == RECORDED_PORT else None
 
 
-def use_upstream_cassette(record: bool = False) -> Cassette:
-    """The upstream cassette, replayed (or recorded) as a context manager."""
+def use_upstream_cassette(
+    record: bool = False, name: str = UPSTREAM_CASSETTE, library: Path = CASSETTES
+) -> Cassette:
+    """An upstream cassette (by default the service's), replayed or recorded, as a context
+    manager; `library` may be `tests/cassettes` to replay the extractor's own recordings."""
     recorder = vcr.VCR(
-        cassette_library_dir=str(CASSETTES),
+        cassette_library_dir=str(library),
         record_mode="once" if record else "none",
         match_on=["method", "scheme", "host", "port", "path", "body"],
         filter_headers=["authorization"],
         decode_compressed_response=True,
         before_record_request=_upstream_only,
     )
-    return recorder.use_cassette(UPSTREAM_CASSETTE, allow_playback_repeats=True)  # type: ignore[no-any-return]
+    return recorder.use_cassette(name, allow_playback_repeats=True)  # type: ignore[no-any-return]
 
 
 class SlowTransport(httpx2.AsyncBaseTransport):

@@ -270,7 +270,7 @@ def test_streamed_upstream_failure_reaches_the_sdk_as_an_error(
     )
     with pytest.raises(openai.APIError) as caught:
         list(stream)
-    assert "connection error" in caught.value.message
+    assert "connection failed (ConnectError" in caught.value.message
     with pytest.raises(openai.APIStatusError) as status:
         client.chat.completions.create(
             model=TASK, messages=[{"role": "user", "content": ARTICLE_A}]
