@@ -180,10 +180,6 @@ def _help_paths() -> list[list[str]]:
     return walk(typer.main.get_command(app), [])
 
 
-# `serve --help` (service/http/serve.py) still cuts its --api-key env var name with "…".
-TRUNCATED_ELSEWHERE = {("serve",)}
-
-
 @pytest.mark.parametrize("words", _help_paths(), ids=lambda words: " ".join(words) or "claimtrace")
 def test_help_fits_80_columns(words: list[str]) -> None:
     from typer.testing import CliRunner
@@ -194,8 +190,7 @@ def test_help_fits_80_columns(words: list[str]) -> None:
     assert result.exit_code == 0 and "Usage" in result.output, result.output
     too_long = [line for line in result.output.splitlines() if len(line) > 80]
     assert not too_long, "\n".join(too_long)
-    if tuple(words) not in TRUNCATED_ELSEWHERE:
-        assert "…" not in result.output, result.output
+    assert "…" not in result.output, result.output
 
 
 def _own_csv(tmp_path: Path) -> Path:

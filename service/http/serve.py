@@ -60,39 +60,41 @@ def check_bind(host: str, port: int, api_key: str | None) -> None:
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
-    port: int = typer.Option(8008, min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", metavar="ADDR", help="Listen address."),
+    port: int = typer.Option(8008, min=1, max=65535, metavar="N", help="Listen port."),
     api_key: str = typer.Option(
         None,
         envvar="CLAIMTRACE_SERVE_API_KEY",
-        help="Bearer token clients must send; required off loopback.",
+        metavar="KEY",
+        help="Client token, needed off loopback (env CLAIMTRACE_SERVE_API_KEY).",
+        show_envvar=False,
     ),
     base_url: str = typer.Option(
-        None, envvar="CLAIMTRACE_BASE_URL", help="Upstream OpenAI-compatible URL."
+        None, envvar="CLAIMTRACE_BASE_URL", metavar="URL", help="Upstream endpoint."
     ),
-    model: str = typer.Option(None, envvar="CLAIMTRACE_MODEL", help="Upstream model name."),
+    model: str = typer.Option(
+        None, envvar="CLAIMTRACE_MODEL", metavar="NAME", help="Upstream model."
+    ),
     upstream_api_key: str = typer.Option(
-        None, envvar="CLAIMTRACE_API_KEY", help="API key for --base-url."
+        None, envvar="CLAIMTRACE_API_KEY", metavar="KEY", help="Key for --base-url."
     ),
-    max_body: int = typer.Option(DEFAULT_MAX_BODY, min=1, help="Largest request body, bytes."),
+    max_body: int = typer.Option(DEFAULT_MAX_BODY, min=1, metavar="BYTES", help="Largest body."),
     queue: int = typer.Option(
-        DEFAULT_QUEUE, min=0, help="Documents that may wait for a slot; beyond, 429."
+        DEFAULT_QUEUE, min=0, metavar="N", help="Documents waiting; beyond, 429."
     ),
     concurrency: int = typer.Option(
-        DEFAULT_CONCURRENCY, min=1, help="Documents holding a model slot at once."
+        DEFAULT_CONCURRENCY, min=1, metavar="N", help="Documents in the model at once."
     ),
     timeout: float = typer.Option(
-        DEFAULT_TIMEOUT_S, min=1, help="Seconds a document may hold a slot; then 504."
+        DEFAULT_TIMEOUT_S, min=1, metavar="S", help="A document's time; then 504."
     ),
-    grace: int = typer.Option(
-        30, min=0, help="Seconds in-flight requests get on shutdown before cancellation."
-    ),
-    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, help="Refuse longer documents."),
+    grace: int = typer.Option(30, min=0, metavar="S", help="Shutdown grace for requests."),
+    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, metavar="N", help="Refuse longer documents."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    cache_dir: Path = typer.Option(None, help="Response cache directory."),
-    log_level: str = typer.Option("info", help="uvicorn log level."),
+    cache_dir: Path = typer.Option(None, metavar="DIR", help="Response cache directory."),
+    log_level: str = typer.Option("info", metavar="LEVEL", help="uvicorn log level."),
     strategy: str = typer.Option(
-        DEFAULT_STRATEGY, help="parse, rules, sentence or article (a request may override it)."
+        DEFAULT_STRATEGY, metavar="NAME", help="parse, rules, sentence or article."
     ),
 ) -> None:
     """Serve extraction over HTTP: a native API and an OpenAI-compatible face."""
