@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import cache_dir, write_json
+from ..config import cache_dir, read_json_object, update_json
 from ..errors import BackendError, InputError
 from . import pypi
 
@@ -42,7 +42,7 @@ class ModelSpec:
         return self.path or models_dir() / self.filename
 
     def present(self) -> bool:
-        """Installed and of the right size (the full hash is checked at pull/verify)."""
+        """Installed and of the right size (its hash is checked before use: `check_file`)."""
         return self.file.is_file() and self.file.stat().st_size == self.size
 
 
@@ -145,9 +145,8 @@ def register(name: str, path: Path) -> ModelSpec:
     with path.open("rb") as handle:
         if handle.read(4) != b"GGUF":
             raise InputError(f"{path}: not a GGUF file (bad magic bytes)")
-    entries = _load_user()
-    entries[name] = {"path": str(path), "size": path.stat().st_size, "sha256": sha256_file(path)}
-    write_json(_user_registry(), entries)
+    entry = {"path": str(path), "size": path.stat().st_size, "sha256": sha256_file(path)}
+    update_json(_user_registry(), lambda entries: entries.__setitem__(name, entry))
     return get(name)
 
 
@@ -236,18 +235,41 @@ def _check_assembled(spec: ModelSpec, written: int, sha256: str, partial: Path) 
 
 
 def verify(name: str) -> None:
-    """Re-hash an installed model; a mismatch names the file and what to do."""
-    spec = get(name)
-    if not spec.file.is_file():
+    """Re-hash an installed model now; a mismatch names the file and what to do."""
+    check_file(get(name), rehash=True)
+
+
+def check_file(spec: ModelSpec, rehash: bool = False) -> None:
+    """Refuse a model file that is missing, truncated or does not hash to its SHA-256.
+
+    Hashing a GGUF takes seconds, so a file's hash is checked once per version of the
+    file (its size, mtime and inode, remembered in `verified.json`): a file rewritten
+    in place, even at the same size, is hashed again before it is used.
+    """
+    name, file = spec.name, spec.file
+    if not file.is_file():
         raise BackendError(f"model {name} is not installed; run `claimtrace models pull {name}`")
-    size = spec.file.stat().st_size
+    size = file.stat().st_size
     if size != spec.size:
         raise BackendError(
-            f"model file {spec.file} is truncated or corrupt ({size:,} bytes, expected "
+            f"model file {file} is truncated or corrupt ({size:,} bytes, expected "
             f"{spec.size:,}); delete it and run `claimtrace models pull {name}`"
         )
-    if sha256_file(spec.file) != spec.sha256:
+    record = {"version": _file_version(file), "sha256": spec.sha256}
+    if not rehash and read_json_object(_verified_path()).get(str(file)) == record:
+        return
+    if sha256_file(file) != spec.sha256:
         raise BackendError(
-            f"model file {spec.file} is corrupt (SHA-256 mismatch); delete it and run "
+            f"model file {file} is corrupt (SHA-256 mismatch); delete it and run "
             f"`claimtrace models pull {name}`"
         )
+    update_json(_verified_path(), lambda known: known.__setitem__(str(file), record))
+
+
+def _verified_path() -> Path:
+    return cache_dir() / "verified.json"
+
+
+def _file_version(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"

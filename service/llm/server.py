@@ -155,14 +155,7 @@ def start(
         raise BackendError(
             f"port {port} is busy: another process listens on {HOST}:{port}; pick another --port"
         )
-    if not spec.file.is_file():
-        raise BackendError(f"model {model} is not installed; run `claimtrace models pull {model}`")
-    if not spec.present():
-        raise BackendError(
-            f"model file {spec.file} is truncated or corrupt (size "
-            f"{spec.file.stat().st_size:,}, expected {spec.size:,}); delete it and run "
-            f"`claimtrace models pull {model}`"
-        )
+    models.check_file(spec)  # missing, truncated or rewritten files are refused here
     binary = build.find_server()
     if binary is None:
         raise BackendError("llama-server is not built yet; run `claimtrace llm build`")

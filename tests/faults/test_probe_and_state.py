@@ -77,3 +77,24 @@ def test_concurrent_writers_of_one_json_file_lose_no_key(tmp_path: Path) -> None
     assert all(p.wait(timeout=60) == 0 for p in workers)
     assert len(read_json_object(target)) == 160
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_model_file_rewritten_at_the_same_size_is_refused(
+    cache_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Size alone is not identity: a zeroed file of the right size is hashed and refused."""
+    from claimtrace.errors import BackendError
+    from claimtrace.llm import models
+
+    gguf = tmp_path / "mine.gguf"
+    gguf.write_bytes(b"GGUF" + bytes(range(256)) * 64)
+    spec = models.register("mine", gguf)
+    hashed: list[Path] = []
+    real = models.sha256_file
+    monkeypatch.setattr(models, "sha256_file", lambda p: hashed.append(p) or real(p))
+    models.check_file(spec)
+    models.check_file(spec)
+    assert len(hashed) == 1  # hashed once for this version of the file
+    gguf.write_bytes(bytes(gguf.stat().st_size))
+    with pytest.raises(BackendError, match="SHA-256 mismatch"):
+        models.check_file(spec)
