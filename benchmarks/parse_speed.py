@@ -44,7 +44,7 @@ def _asked(text: str) -> int:
     """Statements the judge is asked about in one article."""
     doc = parse.parse(text)
     found = candidates.find(doc)
-    return sum(len(g.members) for g in judge.groups(found, sources.attribute(doc, found)))
+    return sum(len(g.members) for g in judge.groups(doc, found, sources.attribute(doc, found)))
 
 
 def rules_row(docs: list[tuple[str, str]]) -> dict[str, object]:

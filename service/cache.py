@@ -120,6 +120,11 @@ class ResponseCache:
             return None
         return value if isinstance(value, dict) else None
 
+    def discard(self, key: str, why: str) -> None:
+        """Drop an entry its reader found unusable: a miss, with a warning."""
+        self._warn(f"response cache entry {key[:12]} is {why}; removed it")
+        self._forget(key)
+
     def _forget(self, key: str) -> None:
         try:
             self._cache.delete(key)

@@ -260,8 +260,13 @@ class Caller:
         )
         context = {"article": article, "strict_quotes": self.settings.strict_quotes}
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            answer = response_model.model_validate(hit["answer"], context=context)
-            return CallResult(answer, Usage.model_validate(hit["usage"]), from_cache=True)
+            try:
+                answer = response_model.model_validate(hit["answer"], context=context)
+                usage = Usage.model_validate(hit["usage"])
+            except (KeyError, TypeError, ValidationError) as err:
+                self.cache.discard(key, f"not a valid answer ({type(err).__name__})")
+            else:
+                return CallResult(answer, usage, from_cache=True)
         await self._readiness.ensure_started()
         async with self._slots.held():
             result = await self._call_model(messages, context, response_model)

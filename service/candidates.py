@@ -26,7 +26,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
-from . import evidence
+from . import evidence, parse
 from .vocabulary import (
     BOILERPLATE,
     CUE_NOUNS,
@@ -58,7 +58,8 @@ _NOT_COUNTS = {
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _PERIOD_ENTS = frozenset({"DATE", "TIME"})
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages?(?: of| below| under| between)?)\s+$", re.I)
-_AGE = re.compile(r"^\s*-?\s*(?:year|month|week|day)s?\b|^\s*(?:km|kilomet|mile|%|per ?cent)", re.I)
+# Matched at the offset after the number (`match(text, pos)`), not on a slice of the rest.
+_AGE = re.compile(r"\s*-?\s*(?:year|month|week|day)s?\b|\s*(?:km|kilomet|mile|%|per ?cent)", re.I)
 
 
 @dataclass(frozen=True)
@@ -391,7 +392,7 @@ def _mention(doc: Doc, head: Token) -> Mention:
     if head.pos_ == "PRON":
         return Mention(head.text, head.idx, head.idx + len(head), "", pronoun=True)
     if head.ent_type_ and head.ent_iob_ in ("B", "I"):
-        for ent in head.sent.ents:
+        for ent in parse.ents_in(head.sent):
             if ent.start <= head.i < ent.end:
                 return Mention(ent.text, ent.start_char, ent.end_char, ent.label_)
     # A statement noun as subject: its issuer ("a statement from the army") is the source.
@@ -475,7 +476,7 @@ def _is_number(token: Token) -> bool:
     marker = _NOT_COUNTS.get(token.ent_type_)
     if marker is None:
         return True
-    entity = next((e for e in token.sent.ents if e.start <= token.i < e.end), None)
+    entity = next((e for e in parse.ents_in(token.sent) if e.start <= token.i < e.end), None)
     return entity is None or not marker.search(entity.text)
 
 
@@ -491,7 +492,7 @@ def _figures(doc: Doc, sent: Span, index: int) -> list[Candidate]:
             count, run = count * 1000, [*run, doc[run[-1].i + 1], doc[run[-1].i + 2]]
         seen.update(t.i for t in run)
         last = run[-1]
-        if count is None or count == 0 or _AGE.match(doc.text[last.idx + len(last) :]):
+        if count is None or count == 0 or _AGE.match(doc.text, last.idx + len(last)):
             continue
         if _AGE_BEFORE.search(doc.text[max(0, run[0].idx - 20) : run[0].idx]):
             continue  # "children at ages below 8", "aged 12"
@@ -804,7 +805,7 @@ def _entity(sent: Span, anchor: Token, labels: frozenset[str]) -> str | None:
         verb = verb.head
     lo, hi = verb.left_edge.i, verb.right_edge.i
     best: tuple[int, str] | None = None
-    for ent in sent.ents:
+    for ent in parse.ents_in(sent):
         if ent.label_ in labels and lo <= ent.start <= hi:
             if ent.label_ in _PERIOD_ENTS and not re.search(r"[A-Za-z]", ent.text):
                 continue

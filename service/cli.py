@@ -13,6 +13,8 @@ from .cli_llm import llm_app, models_app
 from .errors import ClaimtraceError
 from .harness.cli import eval_app
 from .http.serve import serve
+from .ledger.cli import ledger
+from .review.cli import report
 
 app = typer.Typer(
     help="Extract grounded claims, attributions and casualty figures from news articles.",
@@ -35,6 +37,8 @@ def _global(
 
 app.command("extract")(extract)
 app.command("serve")(serve)
+app.command("ledger")(ledger)
+app.command("report")(report)
 app.add_typer(cache_app, name="cache")
 app.add_typer(models_app, name="models")
 app.add_typer(llm_app, name="llm")

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from spacy.tokens import Doc
+
 from . import (
     answers,
     candidates,
@@ -75,6 +77,11 @@ DEFAULT_CTX = 8192
 # (`article`, 2 passes, a long article) takes a few minutes on 2 cores.
 DEFAULT_DOC_TIMEOUT_S = 1800.0
 CONTEXT_MARGIN = 256
+# Model calls one document may plan (see Extractor): `sentence` makes one per
+# candidate sentence, `parse` one per judged group, `article` one per chunk and
+# pass. Dev articles plan 2-24 sentence calls, 1 chunk, 0-4 judge calls; one
+# 150 KB article planned 2,459 sentence calls, each a model call of seconds.
+DEFAULT_MAX_CALLS_PER_DOC = 200
 Record = DocumentRecord | ErrorRecord
 T = TypeVar("T")
 OnDone = Callable[[int, Record], None]
@@ -87,6 +94,13 @@ class Extractor:
     is built, pulled and started when the first answer is not in the cache
     (`lazy_start=False`: when the endpoint is first resolved), and that is
     said on stderr.
+
+    A document plans its model calls before making any: one per candidate
+    sentence (`sentence`), one per group of unsure statements (`parse`), one per
+    chunk and pass (`article`), none for `rules`. One that plans more than
+    `max_calls_per_doc` fails at once with InputError; so a document causes at
+    most `max_calls_per_doc * (1 + max_retries) * (1 + max_reasks)` upstream
+    requests (CallSettings; 200 * 4 * 2 by default).
     """
 
     def __init__(
@@ -101,6 +115,7 @@ class Extractor:
         passes: int = 1,
         keep_ungrounded: bool = False,
         max_chars: int = DEFAULT_MAX_CHARS,
+        max_calls_per_doc: int = DEFAULT_MAX_CALLS_PER_DOC,
         strategy: Strategy = DEFAULT_STRATEGY,
         prompt: str | None = None,
         settings: CallSettings | None = None,
@@ -113,6 +128,8 @@ class Extractor:
         _check(strategy, passes)
         if concurrency is not None and concurrency < 1:
             raise InputError(f"concurrency must be at least 1, got {concurrency}")
+        if max_calls_per_doc < 1:
+            raise InputError(f"max_calls_per_doc must be at least 1, got {max_calls_per_doc}")
         self.readiness = Readiness(
             base_url, api_key, model, endpoint=endpoint, say=say, lazy=lazy_start
         )
@@ -121,6 +138,7 @@ class Extractor:
         self.passes = passes
         self.keep_ungrounded = keep_ungrounded
         self.max_chars = max_chars
+        self.max_calls_per_doc = max_calls_per_doc
         self.strategy = strategy
         self.template = prompting.load(prompt or STRATEGIES[strategy])
         self.recall = prompting.load("recall")
@@ -287,8 +305,8 @@ class Extractor:
             prefix += self.settings.max_tokens + chunking.estimate_tokens(self.recall.final) + 256
         return max(ctx - prefix - self.settings.max_tokens - CONTEXT_MARGIN, 512)
 
-    def _units(self, text: str, split: list[sentences.Sentence]) -> list[Unit]:
-        """What one call reads: a chunk of the article, or one candidate sentence."""
+    def _units(self, text: str, split: list[sentences.Sentence], budget: int) -> list[Unit]:
+        """What one call reads: a chunk of `budget` tokens, or one candidate sentence."""
         if self.strategy == "sentence":
             previous = {
                 s.number: split[i - 1].text if i else "(start of article)"
@@ -303,7 +321,7 @@ class Extractor:
                 for s in select.candidates(split)
             ]
         units = []
-        for chunk in chunking.chunk(split, self._budget()):
+        for chunk in chunking.chunk(split, budget):
             window = (chunk.sentences[0].start, chunk.sentences[-1].end)
             article = text[window[0] : window[1]]
             units.append(Unit(window, self.template.render(article=article), article))
@@ -338,28 +356,32 @@ class Extractor:
         """Parse-first: code finds the candidates, rules decide them, the model judges
         what code is unsure of (`parse`), and the decided candidates become records."""
         started = time.monotonic()
-        doc = await asyncio.to_thread(parse.parse, text)
-        found = candidates.find(doc)
-        resolved = sources.attribute(doc, found)
-        decisions = [decide.by_rules(doc, c, r) for c, r in zip(found, resolved, strict=True)]
+        # Everything but the model calls runs in a worker thread: it is CPU-bound and
+        # grows with the article, and the event loop must keep serving other requests.
+        doc, found, resolved, decisions = await asyncio.to_thread(_decided, text)
         tally = Tally(Stats(chunks=0, passes=1), doc_id, listener)
         if caller is not None:
-            names = sources.named_sources(doc, found)
-            asked = judge.groups(found, resolved)
+            names, asked = await asyncio.to_thread(_to_ask, doc, found, resolved)
+            self._check_calls(doc_id, len(asked))
             listener(events.CallsPlanned(doc_id, len(asked)))
             for number, group in enumerate(asked):
                 # groups go in text order: what precedes the next one asked is final now
                 pending = [i for g in asked[number:] for i in g.members]
-                tally.announce(emit.settled(text, found, decisions, pending))
+                tally.announce(
+                    await asyncio.to_thread(emit.settled, text, found, decisions, pending)
+                )
+                messages = await asyncio.to_thread(
+                    judge.messages, self.template, doc, found, group, names
+                )
                 result = await caller.call(
-                    judge.messages(self.template, doc, found, group, names),
+                    messages,
                     self.prompt_version,
                     response_model=judge.answer_model(group, names),
                 )
                 tally.add(result)
                 tally.stats.chunks += 1
                 judge.apply(group, result.answer.rows, decisions)  # type: ignore[attr-defined]
-        claims = emit.records(text, found, decisions)
+        claims = await asyncio.to_thread(emit.records, text, found, decisions)
         model = self.endpoint.model if caller is not None else RULES_MODEL
         return self._record(doc_id, claims, tally, started, model)
 
@@ -368,15 +390,21 @@ class Extractor:
     ) -> DocumentRecord:
         """The model lists the claims of each sentence or chunk (`sentence`, `article`)."""
         started = time.monotonic()
-        split = sentences.segment(text)
-        units = self._units(text, split)
+        budget = self._budget() if self.strategy == "article" else 0
+        # Splitting, grounding and merging run in worker threads (see `_parsed`).
+        split = await asyncio.to_thread(sentences.segment, text)
+        units = await asyncio.to_thread(self._units, text, split, budget)
+        self._check_calls(doc_id, len(units) * self.passes)
         tally = Tally(Stats(chunks=len(units), passes=self.passes), doc_id, listener)
         listener(events.CallsPlanned(doc_id, len(units) * self.passes))
         per_unit = await asyncio.gather(
             *(self._unit_claims(caller, unit, text, split, tally) for unit in units)
         )
-        claims, tally.stats.merged_duplicates = merge.merge(
-            [c for batch in per_unit for c in batch]
+        for _, grounded in per_unit:  # in text order, whatever order the calls ended in
+            for resolved in grounded:
+                tally.grounded(resolved)
+        claims, tally.stats.merged_duplicates = await asyncio.to_thread(
+            merge.merge, [c for batch, _ in per_unit for c in batch]
         )
         if self.strategy == "article" and len(units) > 1:
             tally.warnings.append(f"article split into {len(units)} chunks to fit the context")
@@ -386,12 +414,22 @@ class Extractor:
 
     async def _unit_claims(
         self, caller: Caller, unit: Unit, text: str, split: list[sentences.Sentence], tally: Tally
-    ) -> list[ClaimRecord]:
-        """One unit's claims: the model's answer, then any recall passes, grounded."""
+    ) -> tuple[list[ClaimRecord], list[answers.Resolved]]:
+        """One unit's claims: the model's answer, then any recall passes, grounded.
+
+        Also what each grounding dropped, for the caller to tally in unit order.
+        """
+        grounded: list[answers.Resolved] = []
+
+        async def ground(found: list[ModelClaim]) -> answers.Resolved:
+            resolved = await asyncio.to_thread(
+                answers.to_records, text, split, found, unit.window, self.keep_ungrounded
+            )
+            grounded.append(resolved)
+            return resolved
+
         answer = await self._ask(caller, unit.messages, self.template.version, unit.article, tally)
-        claims = tally.grounded(
-            answers.to_records(text, split, answer, unit.window, self.keep_ungrounded)
-        )
+        claims = (await ground(answer)).claims
         for _ in range(self.passes - 1):
             follow = [
                 *unit.messages,
@@ -402,12 +440,18 @@ class Extractor:
                 },
             ]
             extra = await self._ask(caller, follow, self.prompt_version, unit.article, tally)
-            more = tally.grounded(
-                answers.to_records(text, split, extra, unit.window, self.keep_ungrounded)
-            )
+            more = (await ground(extra)).claims
             claims = claims + merge.new_only(claims, more)
             answer = answer + extra
-        return claims
+        return claims, grounded
+
+    def _check_calls(self, doc_id: str, planned: int) -> None:
+        """Refuse a document, before its first call, that plans more calls than the cap."""
+        if planned > self.max_calls_per_doc:
+            raise InputError(
+                f"{doc_id}: would make {planned:,} model calls ({self.strategy} strategy), "
+                f"over the limit of {self.max_calls_per_doc:,} per document (max_calls_per_doc)"
+            )
 
     async def _ask(
         self,
@@ -499,6 +543,24 @@ def _check(strategy: str, passes: int) -> None:
         raise InputError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
     if strategy != "article" and passes > 1:
         raise InputError("passes > 1 needs the article strategy")
+
+
+def _decided(
+    text: str,
+) -> tuple[Doc, list[candidates.Candidate], list[sources.Resolved | None], list[decide.Decision]]:
+    """Parse, candidates, their sources and the rules' decisions: the CPU-bound part."""
+    doc = parse.parse(text)
+    found = candidates.find(doc)
+    resolved = sources.attribute(doc, found)
+    decisions = [decide.by_rules(doc, c, r) for c, r in zip(found, resolved, strict=True)]
+    return doc, found, resolved, decisions
+
+
+def _to_ask(
+    doc: Doc, found: list[candidates.Candidate], resolved: list[sources.Resolved | None]
+) -> tuple[list[str], list[judge.Group]]:
+    """The article's named sources and the groups the judge is asked about (`parse`)."""
+    return sources.named_sources(doc, found), judge.groups(doc, found, resolved)
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:

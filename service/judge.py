@@ -1,6 +1,6 @@
 """The model judges candidates that code found; it does not generate them.
 
-One call covers a few consecutive sentences that hold candidates. The model
+One call covers a few consecutive sentences of one paragraph that hold candidates. The model
 sees those sentences, the article's named sources, and the candidates
 numbered with what code read off them, and answers one short row per
 candidate, in a JSON schema built for this call: the rows are exactly as
@@ -44,11 +44,15 @@ class Group:
     members: tuple[int, ...]
 
 
-def groups(found: list[Candidate], resolved: list[Resolved | None]) -> list[Group]:
+def groups(doc: Doc, found: list[Candidate], resolved: list[Resolved | None]) -> list[Group]:
     """The statements whose source code is unsure of, a few sentences per call.
 
-    Statements that only restate their figures are left out (the figures carry them).
+    A call never spans two paragraphs (lines), so what one paragraph says cannot
+    change how another's statements are grouped, or what the model reads with
+    them: an inserted paragraph, an injected one included, leaves the other calls
+    exactly as they were. Statements that only restate their figures are left out.
     """
+    paragraph = _paragraph_of_sentences(doc)
     out: list[Group] = []
     sentences: list[int] = []
     members: list[int] = []
@@ -59,7 +63,11 @@ def groups(found: list[Candidate], resolved: list[Resolved | None]) -> list[Grou
         if source is None or source.sure:
             continue  # the article's own, or a source code resolved for sure
         new_sentence = candidate.sentence not in sentences
-        if members and (len(members) >= MAX_CANDIDATES or (new_sentence and len(sentences) >= 3)):
+        new_paragraph = bool(sentences) and (
+            paragraph[candidate.sentence] != paragraph[sentences[-1]]
+        )
+        full = len(members) >= MAX_CANDIDATES or (new_sentence and len(sentences) >= 3)
+        if members and (full or new_paragraph):
             out.append(Group(tuple(sentences), tuple(members)))
             sentences, members = [], []
         if candidate.sentence not in sentences:
@@ -68,6 +76,17 @@ def groups(found: list[Candidate], resolved: list[Resolved | None]) -> list[Grou
     if members:
         out.append(Group(tuple(sentences), tuple(members)))
     return out
+
+
+def _paragraph_of_sentences(doc: Doc) -> list[int]:
+    """Each sentence's paragraph: the number of line breaks before it (one pass)."""
+    numbers: list[int] = []
+    line, seen = 0, 0
+    for sent in doc.sents:
+        line += doc.text.count("\n", seen, sent.start_char)
+        seen = sent.start_char
+        numbers.append(line)
+    return numbers
 
 
 def answer_model(group: Group, names: list[str]) -> type[BaseModel]:

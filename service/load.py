@@ -9,6 +9,7 @@ others still run and the failure is written as an error record.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .errors import InputError
 from .schema import DocumentMeta
 
 FAKES_PREFIX = "fakes-"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 DEFAULT_MAX_CHARS = 500_000
 
 
@@ -49,6 +51,11 @@ def check_text(doc_id: str, text: str, max_chars: int = DEFAULT_MAX_CHARS) -> st
         return f"{doc_id}: document is empty or whitespace only"
     if "\x00" in text:
         return f"{doc_id}: document contains NUL bytes (binary file?)"
+    if surrogate := _LONE_SURROGATE.search(text):
+        return (
+            f"{doc_id}: document holds a lone UTF-16 surrogate at offset {surrogate.start()} "
+            "(not text that UTF-8 can carry)"
+        )
     if len(text) > max_chars:
         return (
             f"{doc_id}: document has {len(text):,} characters, over the limit of "

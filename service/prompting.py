@@ -22,6 +22,7 @@ _BUNDLED = resources.files("claimtrace.prompts")
 Message = dict[str, str]
 _SECTION = re.compile(r"^=== (system|user|assistant) ===$", re.MULTILINE)
 _SLOT = re.compile(r"\{(\w+)\}")
+_DELIMITER = re.compile(r"</?\s*article\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,14 @@ class Template:
         messages = [{"role": role, "content": content} for role, content in self.prefix]
         # One pass over the template: a value (the article) is never scanned for slots,
         # so an article containing "{sentence}" stays as written.
-        content = _SLOT.sub(lambda m: fields.get(m.group(1), m.group(0)), self.final)
+        content = _SLOT.sub(lambda m: _data(fields.get(m.group(1), m.group(0))), self.final)
         messages.append({"role": "user", "content": content})
         return messages
+
+
+def _data(value: str) -> str:
+    """A value as data: an article cannot close the `<article>` block it is put in."""
+    return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), value)
 
 
 def parse(name: str, text: str) -> Template:

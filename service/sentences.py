@@ -30,12 +30,32 @@ class Sentence:
     text: str
 
 
+_WORD_OR_DOT = re.compile(r"[\w.]")
+
+
+def _last_word(text: str, cut: int) -> str | None:
+    r"""The word that ends `text[:cut]` less its trailing dots, as `([\w.]+)\.?$` finds it.
+
+    Read backwards from `cut`, so a boundary costs the length of its word:
+    searching the whole prefix `text[:cut]` for every boundary made splitting quadratic.
+    """
+    end = cut
+    while end > 0 and text[end - 1] == ".":
+        end -= 1
+    if end > 0 and text[end - 1] == "\n":
+        end -= 1  # `$` also matches just before a final line break
+    start = end
+    while start > 0 and _WORD_OR_DOT.match(text, start - 1):
+        start -= 1
+    return text[start:end] if start < end else None
+
+
 def _ends_with_abbreviation(text: str, cut: int) -> bool:
     """Whether the period at `cut` closes an abbreviation or an initial, not a sentence."""
-    word = re.search(r"([\w.]+)\.?$", text[:cut].rstrip("."))
-    if not word:
+    word = _last_word(text, cut)
+    if word is None:
         return False
-    token = word.group(1).lower().rstrip(".")
+    token = word.lower().rstrip(".")
     return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 

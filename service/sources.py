@@ -45,8 +45,8 @@ def named_sources(doc: Doc, candidates: list[Candidate]) -> list[str]:
     names: list[str] = []
     for candidate in candidates:
         mention = candidate.mention
-        if mention is None or mention.pronoun:
-            continue
+        if mention is None or mention.pronoun or _is_document_noun(mention):
+            continue  # "the statement said" names a document, not who made it
         name = canonical(_clean(mention.text), doc.text) or ""
         if name and name not in names:
             names.append(name)

@@ -21,7 +21,7 @@ def _setup() -> tuple[list[candidates.Candidate], list[judge.Group], list[str]]:
     doc = parse.parse(TEXT)
     found = candidates.find(doc)
     resolved = sources.attribute(doc, found)
-    return found, judge.groups(found, resolved), sources.named_sources(doc, found)
+    return found, judge.groups(doc, found, resolved), sources.named_sources(doc, found)
 
 
 def test_only_statements_code_is_unsure_of_are_asked() -> None:

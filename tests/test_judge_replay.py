@@ -24,7 +24,7 @@ def test_parse_strategy_replays_judge_calls(recorder, recorded_endpoint: Endpoin
         )
     doc = parse.parse(text)
     found = candidates.find(doc)
-    groups = judge.groups(found, sources.attribute(doc, found))
+    groups = judge.groups(doc, found, sources.attribute(doc, found))
     assert record.stats.calls == len(groups) == len(cassette.requests) > 0
     for claim in record.claims:
         assert text[claim.span.start : claim.span.end] == claim.evidence

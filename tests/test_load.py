@@ -131,3 +131,11 @@ def test_empty_id_is_an_error_with_its_line(tmp_path: Path) -> None:
     path = _csv(tmp_path / "mine.csv", "key,body", "1,one", ",two")
     with pytest.raises(InputError, match="mine.csv: line 3: column 'key' is empty"):
         list(iter_corpus(path, None, CorpusColumns(id="key", text="body")))
+
+
+def test_a_lone_surrogate_is_refused_before_any_call() -> None:
+    from claimtrace import Extractor, InputError
+
+    with pytest.raises(InputError, match="lone UTF-16 surrogate at offset 6"):
+        Extractor().extract("Rebels\ud800 killed 12 soldiers, SANA said.")
+    assert check_text("d", "An emoji 😀 is fine.") is None

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..config import CORPUS_CSV, SEEDS_DIR
+from ..config import CORPUS_CSV, PROJECT_ROOT, SEEDS_DIR
 from ..errors import ClaimtraceError, InputError
 from ..extras import require
 from ..load import DocumentStore
@@ -214,3 +214,57 @@ def reports(
     if differing:
         typer.echo(f"error: {differing} report(s) do not reproduce", err=True)
         raise typer.Exit(1)
+
+
+LEDGER_GOLD = PROJECT_ROOT / "evals" / "ledger"
+
+
+@eval_app.command("ledger")
+def ledger(
+    claims: Annotated[
+        Path, typer.Option(metavar="FILE", help="Gold casualty claims (GUIDE section 3).")
+    ] = LEDGER_GOLD / "claims.jsonl",
+    tallies: Annotated[
+        Path, typer.Option(metavar="FILE", help="Gold tallies, one JSON line per tally.")
+    ] = LEDGER_GOLD / "tallies.jsonl",
+    corpus: Annotated[
+        Path, typer.Option(metavar="CSV", help="FA-KES CSV: texts, outlets, dates, locations.")
+    ] = CORPUS_CSV,
+    pred: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Predicted records; without it the gold articles are extracted with the "
+            "rules strategy into OUT/pred.jsonl.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Report directory (default: ./claimtrace-eval/ledger/)."),
+    ] = None,
+) -> None:
+    """Score the ledger's grouping: pairwise and B-cubed F1 on gold and on predicted claims."""
+    from .ledger_eval import LedgerEvalResult, evaluate_ledger
+
+    def run() -> LedgerEvalResult:
+        require("eval", "claimtrace eval ledger")
+        return evaluate_ledger(claims, tallies, corpus, out or default_out_dir("ledger"), pred)
+
+    result = _guarded(run)
+    table = Table(title="ledger grouping")
+    for column in ("claims", "pairwise P", "R", "F1", "B-cubed P", "R", "F1"):
+        table.add_column(column, justify="left" if column == "claims" else "right")
+    for name, key in (("gold", "gold_claims"), ("predicted", "predicted_claims")):
+        pw, b3 = result.metrics[key]["pairwise"], result.metrics[key]["bcubed"]
+        values = (pw["p"], pw["r"], pw["f1"], b3["p"], b3["r"], b3["f1"])
+        table.add_row(name, *(f"{v:.3f}" for v in values))
+    console = Console()
+    console.print(table)
+    block = result.metrics["predicted_claims"]
+    console.print(
+        f"predicted: {block['matched']} of {block['n_pred_claims']} claims paired; unpaired "
+        f"{block['unmatched_pred']} predicted, {block['unmatched_gold']} gold",
+        highlight=False,
+    )
+    for label, path in (("metrics", result.metrics_path), ("markdown", result.markdown_path)):
+        console.print(f"{label}: {path}", highlight=False, soft_wrap=True)

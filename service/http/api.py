@@ -61,3 +61,9 @@ class Health(BaseModel):
     uptime_s: float
     queue: QueueHealth
     upstream: UpstreamHealth
+
+
+class HealthBrief(BaseModel):
+    """What /healthz tells a caller without the key: ok or not, nothing about the upstream."""
+
+    ok: bool

@@ -24,10 +24,11 @@ from ..errors import ClaimtraceError
 from ..extractor import Extractor
 from . import openapi
 from .engine import Engine
-from .gate import Overloaded
+from .gate import BeyondCapacity, Overloaded
 from .metrics import Metrics
 from .middleware import AuthMiddleware, BodyGateMiddleware, MetricsMiddleware
 from .problems import Problem, error_response, problem_from
+from .routes_ledger import router as ledger_router
 from .routes_native import router as native_router
 from .routes_openai import router as openai_router
 from .settings import ServiceConfig
@@ -80,6 +81,7 @@ def create_app(extractor: Extractor, config: ServiceConfig | None = None) -> Fas
     app.state.service = service
     app.include_router(native_router)
     app.include_router(openai_router)
+    app.include_router(ledger_router)
     openapi.install_docs(app)
     _install_handlers(app, metrics)
     # Added innermost first: metrics see everything, auth runs before the body is read.
@@ -109,6 +111,10 @@ def _install_handlers(app: FastAPI, metrics: Metrics) -> None:
 
     @app.exception_handler(Overloaded)
     async def on_overloaded(request: Request, error: Overloaded) -> JSONResponse:
+        return answer(request, problem_from(error))
+
+    @app.exception_handler(BeyondCapacity)
+    async def on_beyond(request: Request, error: BeyondCapacity) -> JSONResponse:
         return answer(request, problem_from(error))
 
     @app.exception_handler(ClientGone)

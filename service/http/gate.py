@@ -3,7 +3,8 @@
 A CPU model answers one document in tens of seconds, so an unbounded backlog
 would only turn into timeouts. Admission is decided at once, before any work:
 `reserve(n)` takes places for a request's `n` documents or raises
-`Overloaded` with a Retry-After estimate; each document then waits for one
+`Overloaded` with a Retry-After estimate (`BeyondCapacity` when `n` could
+never fit, so that no client retries it forever); each document then waits for one
 of the `slots` (an asyncio semaphore) and gives its place back when done.
 """
 
@@ -22,6 +23,10 @@ class Overloaded(Exception):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class BeyondCapacity(Exception):
+    """A request with more documents than the queue can ever hold: waiting will not help."""
 
 
 class Ticket:
@@ -66,12 +71,13 @@ class Gate:
         return max(self.admitted - self.running, 0)
 
     def reserve(self, places: int = 1) -> Ticket:
-        """Places for `places` documents, or Overloaded (nothing is queued then)."""
+        """Places for `places` documents, or Overloaded / BeyondCapacity (nothing is queued)."""
         if places > self.capacity:
-            raise Overloaded(
+            raise BeyondCapacity(
                 f"{places} documents exceed the service's capacity of {self.capacity} "
-                "(running plus queued); send fewer at once",
-                retry_after=self.retry_after(),
+                f"({self.slots} running plus {self.queue} queued: the server's --concurrency "
+                f"and --queue), so this request can never be admitted; send at most "
+                f"{self.capacity} at once"
             )
         if self.admitted + places > self.capacity:
             raise Overloaded(

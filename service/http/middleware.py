@@ -17,8 +17,9 @@ from starlette.types import Message as AsgiMessage
 
 from .metrics import Metrics
 from .problems import Problem, error_response
+from .surrogates import lone_surrogate
 
-OPEN_PATHS = frozenset({"/healthz"})  # liveness probes carry no token
+OPEN_PATHS = frozenset({"/healthz"})  # probes carry no token (and get no detail: the route)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -70,9 +71,7 @@ class AuthMiddleware:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
             await self.app(scope, receive, send)
             return
-        header = _header(scope, b"authorization")
-        scheme, _, token = header.partition(b" ")
-        if scheme.lower() == b"bearer" and hmac.compare_digest(token.strip(), self.key):
+        if bearer_ok(_header(scope, b"authorization"), self.key):
             await self.app(scope, receive, send)
             return
         problem = Problem(
@@ -84,8 +83,15 @@ class AuthMiddleware:
         await error_response(problem, scope["path"], self.metrics)(scope, receive, send)
 
 
+def bearer_ok(header: bytes, key: bytes) -> bool:
+    """Whether an Authorization header carries `Bearer <key>` (constant-time compare)."""
+    scheme, _, token = header.partition(b" ")
+    return scheme.lower() == b"bearer" and hmac.compare_digest(token.strip(), key)
+
+
 class BodyGateMiddleware:
-    """Refuses non-JSON bodies (415) and bodies over `max_body` bytes (413).
+    """Refuses non-JSON bodies (415), bodies over `max_body` bytes (413), and text that
+    is not Unicode (a lone surrogate escape, 400: no model client could send it on).
 
     Content-Length is checked first; the body is then read (it is small by
     construction) and counted as it streams in, so a chunked or lying client
@@ -129,6 +135,9 @@ class BodyGateMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if (refusal := _not_unicode(body)) is not None:
+            await error_response(refusal, path, self.metrics)(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> AsgiMessage:
@@ -149,6 +158,20 @@ class BodyGateMiddleware:
         response = error_response(problem, scope["path"], self.metrics)
         response.headers["Connection"] = "close"  # the rest of the body is not read
         await response(scope, receive, send)
+
+
+def _not_unicode(body: bytes) -> Problem | None:
+    """A 400 for a body whose text holds a lone surrogate, naming the field."""
+    where = lone_surrogate(body)
+    if where is None:
+        return None
+    return Problem(
+        400,
+        "invalid_text",
+        f"{where}: holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), "
+        "which is not valid Unicode; send the text as UTF-8",
+        param=where,
+    )
 
 
 def _header(scope: Scope, name: bytes) -> bytes:

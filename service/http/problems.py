@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..errors import BackendError, ClaimtraceError, InputError
-from .gate import Overloaded
+from .gate import BeyondCapacity, Overloaded
 from .metrics import Metrics
 
 
@@ -88,6 +88,8 @@ def problem_from(error: BaseException) -> Problem:
         return Problem(
             429, "overloaded", str(error), headers={"Retry-After": str(error.retry_after)}
         )
+    if isinstance(error, BeyondCapacity):
+        return Problem(413, "batch_too_large", str(error))
     if isinstance(error, ShuttingDown):
         return Problem(503, "shutting_down", str(error), headers={"Retry-After": "5"})
     if isinstance(error, InputError):

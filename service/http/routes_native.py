@@ -6,10 +6,18 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from ..schema import DocumentRecord
-from .api import BatchRequest, BatchResponse, ExtractRequest, Health, QueueHealth
+from .api import (
+    BatchRequest,
+    BatchResponse,
+    ExtractRequest,
+    Health,
+    HealthBrief,
+    QueueHealth,
+)
+from .middleware import bearer_ok
 from .problems import ErrorBody, Problem
 from .state import engine_of, run_unless_disconnected, service_of
 
@@ -22,7 +30,7 @@ def declared(*statuses: int, model: type = ErrorBody) -> dict[int | str, dict[st
         400: "Malformed JSON body or an unusable request",
         401: "Missing or wrong API key (when the service has one)",
         404: "Unknown model (task)",
-        413: "Request body over --max-body",
+        413: "Request body over --max-body, or a batch over the queue's capacity",
         415: "Content-Type is not application/json",
         422: "Invalid request: missing or empty text, too long, unknown option",
         429: "Queue full; retry after the Retry-After header's seconds",
@@ -75,9 +83,33 @@ async def extract_batch(body: BatchRequest, request: Request) -> BatchResponse:
     return BatchResponse(records=records)
 
 
-@router.get("/healthz", response_model=Health, summary="Service and upstream model status")
-async def healthz(request: Request) -> Health:
-    """Always 200 while the service runs; `status` says whether the model can be reached."""
+@router.get(
+    "/healthz",
+    response_model=Health,
+    responses={
+        503: {
+            "model": HealthBrief,
+            "description": "Not ok (only a caller without the key, when the service has one)",
+        }
+    },
+    summary="Service and upstream model status",
+)
+async def healthz(request: Request) -> Health | JSONResponse:
+    """200 with the detail while the service runs; `status` says whether the model answers.
+
+    With an API key, a caller without it learns only ok or not: `{"ok": true}` with
+    200, `{"ok": false}` with 503. The upstream's address and its error text are
+    for the service's own clients, not for whoever can reach the port.
+    """
+    health = await _health(request)
+    key = engine_of(request).config.api_key
+    if key and not bearer_ok(request.headers.get("authorization", "").encode(), key.encode()):
+        ok = health.status == "ok"
+        return JSONResponse(HealthBrief(ok=ok).model_dump(), status_code=200 if ok else 503)
+    return health
+
+
+async def _health(request: Request) -> Health:
     engine = engine_of(request)
     upstream = await engine.upstream_health()
     gate = engine.gate

@@ -4,6 +4,8 @@ Loopback by default; any other address must come with `--api-key`, because
 the service spends a CPU-minute per request and holds what it was sent. On
 SIGINT/SIGTERM uvicorn stops accepting, lets in-flight requests finish for
 `--grace` seconds, then cancels the rest (their model calls included).
+Connections are bounded too (`limits`): how many, how long idle, how long a
+request's headers may take and how large they may be.
 """
 
 from __future__ import annotations
@@ -23,9 +25,14 @@ from ..extras import require
 from ..load import DEFAULT_MAX_CHARS
 from .settings import (
     DEFAULT_CONCURRENCY,
+    DEFAULT_HEADER_TIMEOUT_S,
+    DEFAULT_KEEP_ALIVE_S,
     DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_HEADER_BYTES,
     DEFAULT_QUEUE,
     DEFAULT_TIMEOUT_S,
+    ServerLimits,
     ServiceConfig,
 )
 
@@ -96,6 +103,18 @@ def serve(
     strategy: str = typer.Option(
         DEFAULT_STRATEGY, metavar="NAME", help="parse, rules, sentence or article."
     ),
+    max_connections: int = typer.Option(
+        DEFAULT_MAX_CONNECTIONS, min=1, metavar="N", help="Open connections; beyond, 503."
+    ),
+    keep_alive: int = typer.Option(
+        DEFAULT_KEEP_ALIVE_S, min=1, metavar="S", help="Idle connection lifetime."
+    ),
+    header_timeout: float = typer.Option(
+        DEFAULT_HEADER_TIMEOUT_S, min=0.1, metavar="S", help="Time to send the headers."
+    ),
+    max_header_bytes: int = typer.Option(
+        DEFAULT_MAX_HEADER_BYTES, min=1024, metavar="BYTES", help="Buffer for an unfinished head."
+    ),
 ) -> None:
     """Serve extraction over HTTP: a native API and an OpenAI-compatible face."""
     check_bind(host, port, api_key)
@@ -128,8 +147,10 @@ def serve(
 
     from .app import create_app
     from .graceful import GracefulServer
+    from .limits import uvicorn_options
 
     app = create_app(extractor, config)
+    limits = ServerLimits(max_connections, keep_alive, header_timeout, max_header_bytes)
     server_config = uvicorn.Config(
         app,
         host=host.strip("[]"),
@@ -137,5 +158,6 @@ def serve(
         log_level=log_level,
         timeout_graceful_shutdown=grace,
         server_header=False,
+        **uvicorn_options(limits),
     )
     GracefulServer(server_config, app.state.service.engine).run()

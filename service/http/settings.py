@@ -8,6 +8,10 @@ DEFAULT_MAX_BODY = 1 << 20  # 1 MiB
 DEFAULT_QUEUE = 16
 DEFAULT_CONCURRENCY = 2  # the local llama-server's slots
 DEFAULT_TIMEOUT_S = 600.0
+DEFAULT_MAX_CONNECTIONS = 100
+DEFAULT_KEEP_ALIVE_S = 5
+DEFAULT_HEADER_TIMEOUT_S = 10.0
+DEFAULT_MAX_HEADER_BYTES = 16 * 1024  # h11's own default, made explicit
 
 
 @dataclass(frozen=True)
@@ -26,3 +30,13 @@ class ServiceConfig:
     upstream_base_url: str | None = None  # what /healthz reports before the endpoint is resolved
     health_timeout_s: float = 3.0
     keepalive_s: float = 5.0  # SSE comment interval while a streamed answer is computed
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one client may hold of the server, whatever it sends (`limits` enforces them)."""
+
+    max_connections: int = DEFAULT_MAX_CONNECTIONS  # beyond, new requests get 503
+    keep_alive_s: int = DEFAULT_KEEP_ALIVE_S  # an idle connection's life between requests
+    header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S  # for a request's headers to arrive
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES  # of a head not yet complete; beyond, 400

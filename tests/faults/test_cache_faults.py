@@ -104,3 +104,26 @@ class _Exploit:
 def _json_key(key: str) -> bytes:
     disk = diskcache.JSONDisk(".")
     return bytes(disk.put(key)[0])
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss_not_a_failure(tmp_path: Path) -> None:
+    from claimtrace import Extractor
+    from claimtrace.schema import DocumentRecord
+
+    from .conftest import article
+    from .upstream import FakeUpstream
+
+    warnings: list[str] = []
+    with FakeUpstream() as upstream:
+        extractor = Extractor(
+            base_url=upstream.base_url, model="fake", strategy="article", cache_dir=tmp_path / "c"
+        )
+        extractor.extract(article(), doc_id="a")
+        assert extractor.cache is not None
+        extractor.cache._warn = warnings.append
+        for key in list(extractor.cache._cache):
+            extractor.cache.set(key, {"answer": 5})  # readable JSON, not an answer
+        record = extractor.extract(article(), doc_id="a")
+        assert isinstance(record, DocumentRecord) and record.stats.calls == 1
+        assert sum(upstream.calls.values()) == 2  # asked again, not failed
+    assert len(warnings) == 1 and "not a valid answer" in warnings[0]

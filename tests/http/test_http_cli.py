@@ -36,27 +36,38 @@ def test_busy_port_is_refused_in_one_line() -> None:
     assert result.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: in use"
 
 
+def _closed_after_half_a_header(port: int) -> float:
+    """Seconds until the server closes a connection that never finishes its headers."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        started = time.monotonic()
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        assert sock.recv(1024) == b""
+        return time.monotonic() - started
+
+
 def test_serve_starts_answers_and_stops_gracefully(tmp_path) -> None:
     port, dead = free_port(), free_port()
     env = {**os.environ, "CLAIMTRACE_CACHE_DIR": str(tmp_path)}
     process = subprocess.Popen(
         [*SERVE, "--port", str(port), "--base-url", f"http://127.0.0.1:{dead}/v1",
-         "--model", "m", "--api-key", "k", "--log-level", "warning"],
+         "--model", "m", "--api-key", "k", "--log-level", "warning", "--header-timeout", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
+        auth = {"Authorization": "Bearer k"}
         while True:
             try:
-                health = httpx.get(f"{url}/healthz", timeout=2).json()
+                health = httpx.get(f"{url}/healthz", headers=auth, timeout=2).json()
                 break
             except httpx.TransportError:
                 assert process.poll() is None and time.monotonic() < deadline, "did not start"
                 time.sleep(0.1)
         assert health["upstream"]["status"] in ("error", "starting")  # nothing at --base-url
+        assert httpx.get(f"{url}/healthz", timeout=2).json().keys() == {"ok"}  # no token
         assert httpx.get(f"{url}/v1/models", timeout=5).status_code == 401
-        auth = {"Authorization": "Bearer k"}
+        assert _closed_after_half_a_header(port) < 3  # --header-timeout 1
         assert httpx.get(f"{url}/v1/models", headers=auth, timeout=5).status_code == 200
         response = httpx.post(f"{url}/v1/extract", json={"text": "x y"}, headers=auth, timeout=30)
         assert response.status_code == 502 and "cannot reach" in response.json()["error"]

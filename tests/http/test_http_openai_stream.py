@@ -102,10 +102,10 @@ def test_parse_announces_claims_after_each_judge_call(recorded_endpoint: Endpoin
     assert [c for e in ready for c in e.claims] == record.claims  # a prefix each time, in order
     doc = parse.parse(SEED)
     found = candidates.find(doc)
-    calls = len(judge.groups(found, sources.attribute(doc, found)))
+    calls = len(judge.groups(doc, found, sources.attribute(doc, found)))
     last_call = max(i for i, e in enumerate(heard) if isinstance(e, events.CallDone))
     early = [e for e in heard[:last_call] if isinstance(e, events.ClaimsReady)]
-    assert calls == 3 and len(early) >= 2 and all(e.claims for e in early)
+    assert calls >= 3 and len(early) >= 2 and all(e.claims for e in early)
 
 
 @pytest.mark.parametrize("model", [RULES, PARSE])
@@ -151,8 +151,11 @@ def test_parse_stream_sends_claims_while_the_judge_works(judge_app) -> None:
     finally:
         server.stop()
     claims = [(done, at) for kind, done, at in seen if kind == "claims"]
-    assert transport.completed == 3
-    assert claims[0][0] < 3, seen  # the first claims came before the last judge answer
+    doc = parse.parse(SEED)
+    found = candidates.find(doc)
+    calls = len(judge.groups(doc, found, sources.attribute(doc, found)))
+    assert transport.completed == calls
+    assert claims[0][0] < calls, seen  # the first claims came before the last judge answer
     assert len({done for done, _ in claims}) >= 2  # in steps, as the calls finished
     assert claims[-1][1] - claims[0][1] > 0.5  # at least one slowed call apart
     between = [d for kind, d, at in seen if kind == "keep-alive" and at < claims[-1][1]]

@@ -14,6 +14,7 @@ ROUTES = {
     ("get", "/metrics"),
     ("get", "/v1/models"),
     ("post", "/v1/chat/completions"),
+    ("post", "/v1/ledger"),
 }
 MODELS = {
     "DocumentRecord",

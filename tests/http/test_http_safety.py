@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from http_support import ARTICLE_A, ARTICLE_B, SlowTransport, TimeoutTransport
 
-from claimtrace.http.gate import Gate, Overloaded
+from claimtrace.http.gate import BeyondCapacity, Gate, Overloaded
 
 KEY = "s3cret-token"
 
@@ -168,8 +168,8 @@ def test_gate_admission_is_all_or_nothing() -> None:
     with pytest.raises(Overloaded):
         gate.reserve(2)  # only one place left: the batch is refused whole
     assert gate.admitted == 2
-    with pytest.raises(Overloaded, match="exceed the service's capacity"):
-        gate.reserve(4)
+    with pytest.raises(BeyondCapacity, match="can never be admitted"):
+        gate.reserve(4)  # more than it can ever hold: not worth a retry
     ticket.release()
     ticket.release()  # idempotent
     assert gate.admitted == 0

@@ -1,0 +1,1 @@
+"""Casualty ledger: figures across documents grouped into tallies (issue 13)."""
