@@ -13,7 +13,7 @@ from rich.console import Console
 from .cache import ResponseCache
 from .call import CallSettings
 from .errors import InputError
-from .extractor import DEFAULT_DOC_TIMEOUT_S, DEFAULT_STRATEGY
+from .extractor import DEFAULT_DOC_TIMEOUT_S, DEFAULT_MAX_CALLS_PER_DOC, DEFAULT_STRATEGY
 from .load import (
     DEFAULT_MAX_CHARS,
     FAKES_COLUMNS,
@@ -147,6 +147,13 @@ def extract(
         help="Seconds one model call may take.",
         rich_help_panel=MODEL,
     ),
+    max_calls: int = typer.Option(
+        DEFAULT_MAX_CALLS_PER_DOC,
+        min=1,
+        metavar="N",
+        help="Model calls one document may make.",
+        rich_help_panel=MODEL,
+    ),
     doc_timeout: float = typer.Option(
         DEFAULT_DOC_TIMEOUT_S,
         min=1,
@@ -177,6 +184,7 @@ def extract(
         strategy=strategy,
         settings=CallSettings(timeout_s=timeout),
         doc_timeout_s=doc_timeout,
+        max_calls_per_doc=max_calls,
     )
     if not quiet:
         err.print(

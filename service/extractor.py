@@ -450,7 +450,7 @@ class Extractor:
         if planned > self.max_calls_per_doc:
             raise InputError(
                 f"{doc_id}: would make {planned:,} model calls ({self.strategy} strategy), "
-                f"over the limit of {self.max_calls_per_doc:,} per document (max_calls_per_doc)"
+                f"over the limit of {self.max_calls_per_doc:,} per document (max_calls_per_doc, --max-calls)"
             )
 
     async def _ask(
