@@ -101,6 +101,8 @@ class FileOutput:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise InputError(f"{path.parent}: cannot create directory ({err.strerror})") from err
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # a run killed mid-rename
+            stale.unlink(missing_ok=True)
         earlier = [path, self.partial] if fmt == "jsonl" else [self.partial]
         found = finished_records(earlier) if resume else {}
         self.kept = {k: v for k, v in found.items() if k in self._order}

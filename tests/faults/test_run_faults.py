@@ -73,6 +73,7 @@ def test_a_killed_run_leaves_no_stray_file_after_the_next_run(
     _wait_for_lines(tmp_path / "out.jsonl.partial", 1)
     run.kill()
     run.wait(timeout=10)
+    (tmp_path / ".out.jsonl.k1ll3d.tmp").write_text("half a file")  # killed mid-rename
     with FakeUpstream(healed=frozenset({"hang"})) as healed:
         again = cli(str(docs), "-o", str(out), base_url=healed.base_url)
     assert again.returncode == 0
