@@ -8,6 +8,7 @@ import click
 import typer
 
 from . import logs
+from .batch.cli import batch
 from .cli_extract import cache_app, extract
 from .cli_llm import llm_app, models_app
 from .errors import ClaimtraceError
@@ -36,6 +37,7 @@ def _global(
 
 
 app.command("extract")(extract)
+app.command("batch")(batch)
 app.command("serve")(serve)
 app.command("ledger")(ledger)
 app.command("report")(report)
