@@ -10,12 +10,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from . import cli_options
 from .cache import ResponseCache
 from .call import CallSettings
 from .errors import InputError
-from .extractor import DEFAULT_DOC_TIMEOUT_S, DEFAULT_MAX_CALLS_PER_DOC, DEFAULT_STRATEGY
 from .load import (
-    DEFAULT_MAX_CHARS,
     FAKES_COLUMNS,
     CorpusColumns,
     Loaded,
@@ -28,7 +27,7 @@ err = Console(stderr=True, soft_wrap=True)
 cache_app = typer.Typer(help="The on-disk response cache: stats and clear.")
 
 CORPUS = "Corpus CSV"
-MODEL = "Model"
+MODEL = cli_options.MODEL
 
 
 class OutputFormat(StrEnum):
@@ -46,11 +45,11 @@ def extract(
     fmt: OutputFormat = typer.Option(
         OutputFormat.jsonl, "--format", help="jsonl: a document per line; csv: a row per claim."
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary line."),
+    quiet: bool = cli_options.QUIET,
     resume: bool = typer.Option(
         False, "--resume", help="Skip documents --out (or its .partial) already holds."
     ),
-    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, metavar="N", help="Refuse longer documents."),
+    max_chars: int = cli_options.MAX_CHARS,
     corpus: Path | None = typer.Option(
         None,
         metavar="FILE",
@@ -94,16 +93,8 @@ def extract(
     outlet_col: str | None = typer.Option(
         None, metavar="COL", help="Outlet column (default: source).", rich_help_panel=CORPUS
     ),
-    strategy: str = typer.Option(
-        DEFAULT_STRATEGY,
-        metavar="NAME",
-        help="rules: code alone; parse: the model judges what code is unsure of; "
-        "sentence, article: the model lists the claims.",
-        rich_help_panel=MODEL,
-    ),
-    passes: int = typer.Option(
-        1, min=1, max=3, metavar="N", help="2 adds a recall pass (article).", rich_help_panel=MODEL
-    ),
+    strategy: str = cli_options.STRATEGY,
+    passes: int = cli_options.PASSES,
     concurrency: int | None = typer.Option(
         None,
         min=1,
@@ -124,43 +115,13 @@ def extract(
         help="OpenAI-compatible endpoint.",
         rich_help_panel=MODEL,
     ),
-    api_key: str | None = typer.Option(
-        None,
-        envvar="CLAIMTRACE_API_KEY",
-        metavar="KEY",
-        help="API key for --base-url.",
-        rich_help_panel=MODEL,
-    ),
-    model: str | None = typer.Option(
-        None, envvar="CLAIMTRACE_MODEL", metavar="NAME", help="Model name.", rich_help_panel=MODEL
-    ),
-    no_cache: bool = typer.Option(
-        False, "--no-cache", help="Neither read nor write the cache.", rich_help_panel=MODEL
-    ),
-    cache_dir: Path | None = typer.Option(
-        None, metavar="DIR", help="Response cache directory.", rich_help_panel=MODEL
-    ),
-    timeout: float = typer.Option(
-        CallSettings.timeout_s,
-        min=1,
-        metavar="S",
-        help="Seconds one model call may take.",
-        rich_help_panel=MODEL,
-    ),
-    max_calls: int = typer.Option(
-        DEFAULT_MAX_CALLS_PER_DOC,
-        min=1,
-        metavar="N",
-        help="Model calls one document may make.",
-        rich_help_panel=MODEL,
-    ),
-    doc_timeout: float = typer.Option(
-        DEFAULT_DOC_TIMEOUT_S,
-        min=1,
-        metavar="S",
-        help="Seconds one document may take, retries included.",
-        rich_help_panel=MODEL,
-    ),
+    api_key: str | None = cli_options.API_KEY,
+    model: str | None = cli_options.MODEL_NAME,
+    no_cache: bool = cli_options.NO_CACHE,
+    cache_dir: Path | None = cli_options.CACHE_DIR,
+    timeout: float = cli_options.TIMEOUT,
+    max_calls: int = cli_options.MAX_CALLS,
+    doc_timeout: float = cli_options.DOC_TIMEOUT,
 ) -> None:
     """Extract claims from articles into JSON Lines or CSV."""
     columns = corpus_columns(id_col, id_prefix, text_col, title_col, date_col, outlet_col)

@@ -9,12 +9,12 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from .. import cli_options
 from ..call import CallSettings
 from ..cli_extract import corpus_columns
 from ..config import ENV_BASE_URL
 from ..errors import InputError, Interrupted
-from ..extractor import DEFAULT_DOC_TIMEOUT_S, DEFAULT_STRATEGY, STRATEGIES, Strategy
-from ..load import DEFAULT_MAX_CHARS
+from ..extractor import STRATEGIES, Strategy
 from .check import check
 from .inputs import Columns, Input, kind_of, read_input
 from .options import DEFAULT_SHARD_SIZE, BatchOptions
@@ -23,7 +23,7 @@ from .shards import OutputDir
 
 err = Console(stderr=True, soft_wrap=True)
 POOL = "Endpoints and engine"
-MODEL = "Model"
+MODEL = cli_options.MODEL
 
 
 class EngineName(StrEnum):
@@ -51,7 +51,7 @@ def batch(
     shard_size: int = typer.Option(
         DEFAULT_SHARD_SIZE, min=1, metavar="N", help="Records per output shard."
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress, no summary line."),
+    quiet: bool = cli_options.QUIET,
     engine: EngineName = typer.Option(
         EngineName.local,
         "--engine",
@@ -84,19 +84,10 @@ def batch(
     batch_size: int = typer.Option(
         16, min=1, metavar="N", help="Documents per Ray actor call.", rich_help_panel=POOL
     ),
-    strategy: str = typer.Option(
-        DEFAULT_STRATEGY,
-        metavar="NAME",
-        help="rules, parse, sentence or article.",
-        rich_help_panel=MODEL,
-    ),
-    passes: int = typer.Option(1, min=1, max=3, metavar="N", rich_help_panel=MODEL),
-    model: str | None = typer.Option(
-        None, envvar="CLAIMTRACE_MODEL", metavar="NAME", rich_help_panel=MODEL
-    ),
-    api_key: str | None = typer.Option(
-        None, envvar="CLAIMTRACE_API_KEY", metavar="KEY", rich_help_panel=MODEL
-    ),
+    strategy: str = cli_options.STRATEGY,
+    passes: int = cli_options.PASSES,
+    model: str | None = cli_options.MODEL_NAME,
+    api_key: str | None = cli_options.API_KEY,
     concurrency: int | None = typer.Option(
         None,
         min=1,
@@ -104,15 +95,11 @@ def batch(
         help="Documents in flight per endpoint (default: slots).",
         rich_help_panel=MODEL,
     ),
-    no_cache: bool = typer.Option(False, "--no-cache", rich_help_panel=MODEL),
-    cache_dir: Path | None = typer.Option(None, metavar="DIR", rich_help_panel=MODEL),
-    timeout: float = typer.Option(
-        CallSettings.timeout_s, min=1, metavar="S", rich_help_panel=MODEL
-    ),
-    doc_timeout: float = typer.Option(
-        DEFAULT_DOC_TIMEOUT_S, min=1, metavar="S", rich_help_panel=MODEL
-    ),
-    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, metavar="N", rich_help_panel=MODEL),
+    no_cache: bool = cli_options.NO_CACHE,
+    cache_dir: Path | None = cli_options.CACHE_DIR,
+    timeout: float = cli_options.TIMEOUT,
+    doc_timeout: float = cli_options.DOC_TIMEOUT,
+    max_chars: int = cli_options.MAX_CHARS,
 ) -> None:
     """Extract a corpus into DIR in shards, resumably and exactly once (local or on Ray)."""
     given = source or input_opt
