@@ -31,6 +31,7 @@ from .vocabulary import (
     BOILERPLATE,
     CUE_NOUNS,
     CUE_VERBS,
+    ISSUED_NOUNS,
     NUMBER_WORDS,
     OUTCOME_LEMMAS,
     QUALIFIERS,
@@ -387,6 +388,23 @@ def _according(doc: Doc, sent: Span, index: int, token: Token) -> Candidate | No
     return _statement(doc, sent, index, span, cue, "according to", _mention(doc, source))
 
 
+def _issuer(noun: Token) -> Token | None:
+    """Who issued a statement or a count: "from/by/of X", "X's", or "provided by X"."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "acl":  # "figures provided by the UN"
+            for agent in (c for c in child.children if c.dep_ == "agent"):
+                objects = [c for c in agent.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+    return None
+
+
 def _mention(doc: Doc, head: Token) -> Mention:
     """The source's words: its entity when it is one, else its noun phrase."""
     if head.pos_ == "PRON":
@@ -395,15 +413,12 @@ def _mention(doc: Doc, head: Token) -> Mention:
         for ent in parse.ents_in(head.sent):
             if ent.start <= head.i < ent.end:
                 return Mention(ent.text, ent.start_char, ent.end_char, ent.label_)
-    # A statement noun as subject: its issuer ("a statement from the army") is the source.
-    if head.lemma_.lower() in CUE_NOUNS:
-        for child in head.children:
-            if child.dep_ in ("prep",) and child.lower_ in ("from", "by", "of"):
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects:
-                    return _mention(doc, objects[0])
-            if child.dep_ == "poss":
-                return _mention(doc, child)
+    # A statement noun as subject: its issuer ("a statement from the army", "the latest
+    # figures provided by the UN") is the source.
+    if head.lemma_.lower() in ISSUED_NOUNS:
+        issuer = _issuer(head)
+        if issuer is not None:
+            return _mention(doc, issuer)
     # the contiguous modifiers just left of the head ("the UK-based Syrian Observatory")
     lo = head.i
     while (

@@ -28,6 +28,10 @@ WEAK_CUE_VERBS: Final = frozenset("indicate describe show record write think fea
 CUE_NOUNS: Final = frozenset(
     "statement report reports communique release announcement".split()  # noqa: SIM905
 )
+# Nouns that carry someone's count: "the latest figures provided by the UN" are the UN's.
+ISSUED_NOUNS: Final = CUE_NOUNS | frozenset(
+    "figure data statistic estimate toll count tally".split()  # noqa: SIM905
+)
 # Cue verbs whose content is a judgement of blame.
 BLAME_CUES: Final = frozenset("accuse blame allege charge condemn decry slam".split())  # noqa: SIM905
 DENIAL_CUES: Final = frozenset("deny dismiss reject".split())  # noqa: SIM905

@@ -205,3 +205,14 @@ def test_years_and_ages_are_not_figures() -> None:
     )
     assert not [c for c in _found(s) if c.figure]
     assert not [c for c in _found("since sarin gas killed them in August 2013") if c.figure]
+
+
+def test_a_count_provided_by_someone_is_theirs() -> None:
+    """Seed 000: "according to the latest figures provided by the UN" credits the UN."""
+    text = (
+        "More than 5,000 Syrians have been killed since March, according to the latest "
+        "figures provided by the UN."
+    )
+    doc = parse.parse(text)
+    credited = [c for c in candidates.find(doc) if c.cue == "according to"]
+    assert credited and all(c.mention is not None and c.mention.text == "UN" for c in credited)
