@@ -7,6 +7,7 @@ fresh clone reuses what an earlier one built or pulled.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -41,16 +42,31 @@ def cache_dir() -> Path:
 
 
 def write_json(path: Path, data: object) -> None:
-    """Write JSON under a temporary name of its own, then rename: a reader never sees
-    half a file, and writers in other processes never share a temporary file."""
+    """Write JSON atomically (`atomic_write_text`)."""
+    atomic_write_text(path, json.dumps(data, indent=2))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write under a temporary name of its own beside `path`, fsync, rename, fsync the
+    directory: a reader never sees half a file, writers in other processes never share
+    a temporary file, and a crash leaves the old file or the new one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, indent=2))
+        os.fchmod(fd, 0o644)  # mkstemp makes it private; outputs are for other readers too
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    with contextlib.suppress(OSError):
+        dirfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dirfd)
+        finally:
+            os.close(dirfd)
 
 
 def read_json_object(path: Path) -> dict[str, Any]:

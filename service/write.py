@@ -10,18 +10,17 @@ renames it into place: a reader never sees half a file.
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
 from pydantic import ValidationError
 
+from .config import atomic_write_text
 from .errors import InputError
 from .schema import DocumentRecord, ErrorRecord
 from .write_csv import COLUMNS, rows
@@ -138,18 +137,12 @@ class FileOutput:
 
 
 def replace_atomically(path: Path, fmt: str, records: Iterable[Record]) -> None:
-    """Write `records` under a unique temporary name beside `path`, then rename it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            out = Formatter(fmt, handle)
-            for record in records:
-                out.write(record)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Render `records` in `fmt` and write them atomically in place of `path`."""
+    text = io.StringIO(newline="")
+    out = Formatter(fmt, text)
+    for record in records:
+        out.write(record)
+    atomic_write_text(path, text.getvalue())
 
 
 def read_records(path: Path) -> dict[str, Record]:

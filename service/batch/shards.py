@@ -19,14 +19,15 @@ import contextlib
 import json
 import os
 import socket
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..config import atomic_write_text
 from ..errors import InputError
+from ..llm.server import process_alive
 from ..schema import DocumentRecord, ErrorRecord
 
 Record = DocumentRecord | ErrorRecord
@@ -139,7 +140,7 @@ class OutputDir:
         """Write records as one shard: temporary name, fsync, rename; complete or absent."""
         lines = [r.model_dump_json() + "\n" for r in records]
         final = self.path / f"part-{run_id}-{seq:06d}.jsonl"
-        _atomic_write(final, "".join(lines))
+        atomic_write_text(final, "".join(lines))
         return final
 
     def fold(self) -> int:
@@ -153,7 +154,7 @@ class OutputDir:
             with shard.open(encoding="utf-8") as handle:
                 kept = [raw for n, raw in enumerate(handle, 1) if n not in numbers]
             if kept:
-                _atomic_write(shard, "".join(kept))
+                atomic_write_text(shard, "".join(kept))
             else:
                 shard.unlink()
         return len(contents.losers)
@@ -167,7 +168,7 @@ class OutputDir:
         return data if isinstance(data, dict) else {}
 
     def write_manifest(self, data: dict[str, Any]) -> None:
-        _atomic_write(self.path / MANIFEST, json.dumps(data, indent=1) + "\n")
+        atomic_write_text(self.path / MANIFEST, json.dumps(data, indent=1) + "\n")
 
     def record_run(self, run: dict[str, Any]) -> None:
         """Add or update this run's entry (by its id) in the manifest."""
@@ -213,42 +214,10 @@ def _holder(path: Path) -> str | None:
     """Who holds the lock, when that process is alive on this host; None for a stale lock."""
     try:
         host, pid = path.read_text().split()
-        alive = host != socket.gethostname() or _alive(int(pid))
+        alive = host != socket.gethostname() or process_alive(int(pid))
     except (OSError, ValueError):
         return None
     return f"pid {pid} on {host}" if alive else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write under a unique temporary name beside `path`, fsync, rename, fsync the directory."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes it private; shards are for other readers too
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dirfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dirfd)
-        finally:
-            os.close(dirfd)
 
 
 def _lines(shard: Path) -> Iterator[tuple[int, str | None, bool]]:

@@ -63,7 +63,8 @@ def _state_file(port: int) -> Path:
     return state_dir() / f"{port}.json"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie child does not count)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -95,7 +96,7 @@ def read_state(port: int) -> ServerState | None:
     except (ValueError, TypeError):
         path.unlink(missing_ok=True)
         return None
-    if not _alive(state.pid):
+    if not process_alive(state.pid):
         path.unlink(missing_ok=True)
         return None
     return state
@@ -215,9 +216,9 @@ def _terminate(pid: int, grace: float = 10.0) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and process_alive(pid):
         time.sleep(0.1)
-    if _alive(pid):
+    if process_alive(pid):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
 
