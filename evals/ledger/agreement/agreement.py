@@ -1,16 +1,19 @@
-"""Agreement between the first ledger labelling (evals/ledger/tallies.jsonl, reference)
-and the independent second labelling (evals/ledger/agreement/second_tallies.jsonl).
+"""Agreement between a first ledger labelling (reference) and a second, on chosen clusters.
 
 Only claims of the articles of the chosen clusters (those the second labelling covers)
 count; members of first-labelling tallies from other articles are dropped.
-Run from anywhere: python evals/ledger/agreement/agreement.py
+Run: python evals/ledger/agreement/agreement.py FIRST SECOND CLUSTER [CLUSTER ...]
+e.g. python evals/ledger/agreement/agreement.py evals/ledger/tallies.jsonl \
+       evals/ledger/agreement/hard_second_tallies.jsonl manbij-2016-07 rashidin-2017-04
 """
-import csv, json, os
+import csv, json, os, sys
 from itertools import combinations
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEDGER = os.path.dirname(HERE)
-CLUSTERS = {"ghouta-2013-08", "damascus-bus-2015-02", "raqqa-2015-07"}
+if len(sys.argv) < 4:
+    sys.exit(__doc__)
+FIRST, SECOND, CLUSTERS = sys.argv[1], sys.argv[2], set(sys.argv[3:])
 
 
 def load(path):
@@ -32,8 +35,8 @@ for line in open(os.path.join(LEDGER, "claims.jsonl"), encoding="utf-8"):
     if d["doc_id"] in docs:
         claims += [(d["doc_id"], c["evidence"]) for c in d["claims"] if c["kind"] == "casualty"]
 
-first = load(os.path.join(LEDGER, "tallies.jsonl"))
-second = load(os.path.join(HERE, "second_tallies.jsonl"))
+first = load(FIRST)
+second = load(SECOND)
 missing1 = [c for c in claims if c not in first]
 missing2 = [c for c in claims if c not in second]
 assert not missing1 and not missing2, (missing1, missing2)
