@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import instructor
@@ -22,6 +24,9 @@ from pydantic import BaseModel
 
 from claimtrace.call import Caller, CallSettings
 from claimtrace.llm.endpoint import REMOTE_PARALLEL, Endpoint
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.faults.upstream import completion  # the fault tests' fake answer
 
 LEVELS = (1, 2, 4, 8, 16, 32)
 
@@ -35,20 +40,7 @@ def _upstream(latency: float) -> httpx.AsyncClient:
 
     async def handle(request: httpx.Request) -> httpx.Response:
         await asyncio.sleep(latency)
-        body = {
-            "id": "fake",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "fake",
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": json.dumps({"ok": True})},
-                }
-            ],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 4, "total_tokens": 14},
-        }
+        body = completion(json.dumps({"ok": True}))
         return httpx.Response(200, json=body)
 
     return httpx.AsyncClient(transport=httpx.MockTransport(handle))
