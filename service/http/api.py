@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from ..schema import DocumentRecord, ErrorRecord
-from .engine import ExtractOptions, UpstreamHealth
+from .engine import ExtractOptions
+from .upstreams import UpstreamHealth, UpstreamState
 
 DOC_ID = Field(
     None,
@@ -54,13 +55,27 @@ class QueueHealth(BaseModel):
 
 
 class Health(BaseModel):
-    """`degraded` when the upstream model cannot be reached (cached answers still work)."""
+    """`degraded` when the upstream model cannot be reached (cached answers still work).
+
+    With a pool (`serve --upstream` repeated), `upstream` sums it up (`ok` while
+    any upstream is in rotation) and `upstreams` has each; without one, there is
+    no `upstreams` key.
+    """
 
     status: Literal["ok", "degraded"]
     version: str
     uptime_s: float
     queue: QueueHealth
     upstream: UpstreamHealth
+    upstreams: list[UpstreamState] | None = None
+
+    # Unannotated on purpose: pydantic would take a return annotation as the schema.
+    @model_serializer(mode="wrap")
+    def _pool_only(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        data = handler(self)
+        if self.upstreams is None:
+            del data["upstreams"]
+        return data
 
 
 class HealthBrief(BaseModel):

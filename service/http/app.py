@@ -3,13 +3,15 @@
 The app owns a `Service` (engine, metrics); its lifespan resolves a remote
 endpoint at start when asked to (a local llama-server starts on demand
 instead), and on shutdown gives in-flight extractions a moment, then cancels
-them.
+them. With a pool of upstreams, every member is resolved, shares the app's
+upstream client, and the pool's health checks stop on shutdown.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import ClaimtraceError
 from ..extractor import Extractor
+from ..pool import Pool
 from . import openapi
 from .engine import Engine
 from .gate import BeyondCapacity, Overloaded
@@ -37,11 +40,17 @@ from .state import ClientGone, Service
 log = logging.getLogger("claimtrace.http")
 
 
-def create_app(extractor: Extractor, config: ServiceConfig | None = None) -> FastAPI:
-    """The service app around `extractor` (its endpoint, cache and settings)."""
+def create_app(
+    extractor: Extractor, config: ServiceConfig | None = None, pool: Pool | None = None
+) -> FastAPI:
+    """The service app around `extractor` (its endpoint, cache and settings).
+
+    With `pool` (`upstreams.upstream_pool`), documents run on the pool's
+    members; `extractor` (one of them) is still what requests are checked against.
+    """
     config = config or ServiceConfig()
     metrics = Metrics()
-    engine = Engine(extractor, config, metrics)
+    engine = Engine(extractor, config, metrics, pool)
     service = Service(engine=engine, metrics=metrics)
     gate = engine.gate
     metrics.gauge(
@@ -51,23 +60,30 @@ def create_app(extractor: Extractor, config: ServiceConfig | None = None) -> Fas
     metrics.gauge(
         "claimtrace_queue_capacity", "Running plus waiting places.", lambda: gate.capacity
     )
+    if pool is not None:
+        _pool_gauges(metrics, pool)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # One pooled upstream client for the app's life: building one per document (what the
         # extractor does when given none) costs more than answering from the cache.
-        shared = None
-        if extractor.http_client is None:
-            shared = extractor.http_client = openai.DefaultAsyncHttpxClient()
+        given = [e for e in engine.extractors if e.http_client is None]
+        shared = openai.DefaultAsyncHttpxClient() if given else None
+        for each in given:
+            each.http_client = shared
         if config.resolve_at_startup:
-            warm = asyncio.ensure_future(engine.endpoint())
-            warm.add_done_callback(_log_resolution)
+            for each in engine.extractors:
+                warm = asyncio.ensure_future(each.readiness.aendpoint())
+                warm.add_done_callback(_log_resolution)
+        engine.open()
         try:
             yield
         finally:
             await engine.drain(grace_s=1.0)  # uvicorn has drained by now; this is the backstop
+            await engine.close()
+            for each in given:
+                each.http_client = None
             if shared is not None:
-                extractor.http_client = None
                 await shared.aclose()
 
     app = FastAPI(
@@ -159,6 +175,20 @@ def _validation_problem(error: RequestValidationError) -> Problem:
     return Problem(
         422, "invalid_request", f"{where}: {first.get('msg', 'invalid')}{more}", param=where
     )
+
+
+def _pool_gauges(metrics: Metrics, pool: Pool) -> None:
+    """Per-upstream gauges, labelled by URL."""
+    for name, attribute, help_text in (
+        ("claimtrace_upstream_healthy", "healthy", "1 while the upstream is in rotation."),
+        ("claimtrace_upstream_in_flight", "in_flight", "Documents on the upstream."),
+        ("claimtrace_upstream_capacity", "capacity", "Documents the upstream takes at once."),
+    ):
+        metrics.labelled_gauge(name, help_text, functools.partial(_per_upstream, pool, attribute))
+
+
+def _per_upstream(pool: Pool, attribute: str) -> list[tuple[dict[str, str], float]]:
+    return [({"url": m.url or "default"}, float(getattr(m, attribute))) for m in pool.members]
 
 
 def _log_resolution(future: asyncio.Future[Any]) -> None:

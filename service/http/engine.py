@@ -5,6 +5,8 @@ options run on a shallow copy of it, so nothing is rebuilt per request. The
 endpoint is resolved in a worker thread, once, shared by every waiting
 request: resolving may start the local llama-server, which takes a while and
 blocks, and the event loop must keep answering /healthz and 429s meanwhile.
+With a pool of upstreams (`upstreams`), each document runs on one member's
+extractor instead, resolved the same way, and moves when its upstream dies.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import gc
 import logging
 import ssl
 import time
-from typing import Literal
+from collections.abc import Coroutine
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,17 +27,24 @@ from .. import events, parse
 from ..errors import ClaimtraceError, InputError
 from ..events import Listener
 from ..extractor import Extractor, Strategy
-from ..llm.endpoint import Endpoint
 from ..load import check_text
+from ..pool import Member, Pool
 from ..schema import DocumentRecord, ErrorRecord
 from .gate import Gate, Ticket
 from .metrics import Metrics
 from .problems import ShuttingDown, UpstreamTimeout, problem_from
 from .settings import ServiceConfig
+from .upstreams import (
+    Relay,
+    UpstreamHealth,
+    UpstreamState,
+    UpstreamStatus,
+    pool_health,
+    states,
+)
 
 log = logging.getLogger("claimtrace.http")
 Record = DocumentRecord | ErrorRecord
-UpstreamStatus = Literal["ok", "not_started", "starting", "unreachable", "error"]
 
 
 @functools.cache
@@ -73,23 +83,40 @@ class ExtractOptions(BaseModel):
     )
 
 
-class UpstreamHealth(BaseModel):
-    status: UpstreamStatus
-    base_url: str | None = None
-    model: str | None = None
-    detail: str | None = None
-
-
 class Engine:
     """Runs documents through the extractor within the service's limits."""
 
-    def __init__(self, extractor: Extractor, config: ServiceConfig, metrics: Metrics) -> None:
-        self.extractor = extractor
+    def __init__(
+        self,
+        extractor: Extractor,
+        config: ServiceConfig,
+        metrics: Metrics,
+        pool: Pool | None = None,
+    ) -> None:
+        self.extractor = extractor  # with a pool: what requests are checked against
         self.config = config
         self.metrics = metrics
+        self.pool = pool
         self.gate = Gate(config.concurrency, config.queue)
         self._inflight: set[asyncio.Task[DocumentRecord]] = set()
+        self._starting: asyncio.Task[None] | None = None
         self.draining = False
+
+    # --- the pool's life ----------------------------------------------------------
+
+    def open(self) -> None:
+        """Ask a pool's upstreams once, in the background: those down wait for their rejoin."""
+        if self.pool is not None:
+            self._starting = asyncio.ensure_future(self.pool.start())
+
+    async def close(self) -> None:
+        """Stop the pool's checks and close its members' model clients (after `drain`)."""
+        if self._starting is not None:
+            self._starting.cancel()
+            await asyncio.wait({self._starting})
+            self._starting = None
+        if self.pool is not None:
+            await self.pool.close()
 
     # --- admission and the endpoint -------------------------------------------
 
@@ -99,12 +126,21 @@ class Engine:
             raise ShuttingDown("the service is shutting down; retry on another instance")
         return self.gate.reserve(documents)
 
-    async def endpoint(self) -> Endpoint:
-        """The resolved endpoint; the first caller starts resolving, the others wait for it."""
-        return await self.extractor.readiness.aendpoint()
+    @property
+    def extractors(self) -> list[Extractor]:
+        """The extractors that run documents: the pool's members', or the one."""
+        if self.pool is None:
+            return [self.extractor]
+        return [m.extractor for m in self.pool.members]
+
+    def upstream_states(self) -> list[UpstreamState] | None:
+        """Each upstream of the pool (None without one)."""
+        return None if self.pool is None else states(self.pool)
 
     async def upstream_health(self) -> UpstreamHealth:
         """Whether the model endpoint answers, without starting anything."""
+        if self.pool is not None:
+            return await pool_health(self.pool)
         readiness = self.extractor.readiness
         endpoint = readiness.resolved
         if endpoint is None:
@@ -164,10 +200,7 @@ class Engine:
         async with self.gate.slot():
             if self.draining:  # queued while the service began to stop
                 raise ShuttingDown(f"{doc_id}: not started, the service is shutting down")
-            extractor = await self._extractor_for(options)
-            if extractor.strategy in ("rules", "parse"):
-                await asyncio.to_thread(_parser_loaded)
-            task = asyncio.ensure_future(extractor.aextract(text, doc_id, listener))
+            task = asyncio.ensure_future(await self._work(text, doc_id, options, listener))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
             started = time.monotonic()
@@ -204,16 +237,23 @@ class Engine:
 
         return list(await asyncio.gather(*(one(d, t) for d, t in documents)))
 
-    async def _extractor_for(self, options: ExtractOptions) -> Extractor:
-        await self.endpoint()
-        if options == ExtractOptions():
-            return self.extractor
-        return self.extractor.variant(
-            passes=options.passes,
-            keep_ungrounded=options.keep_ungrounded,
-            cache=options.cache,
-            strategy=options.strategy,
-        )
+    async def _work(
+        self, text: str, doc_id: str, options: ExtractOptions, listener: Listener
+    ) -> Coroutine[Any, Any, DocumentRecord]:
+        """The document's extraction, to run under the deadline.
+
+        One endpoint is resolved first (it may be the local server starting,
+        which the deadline must not count); a pool's member is resolved within
+        its try, so that an upstream down at that point fails over too.
+        """
+        if self.pool is None:
+            extractor = await _for_request(self.extractor, options)
+            await _warm_parser(extractor.strategy)
+            return extractor.aextract(text, doc_id, listener)
+        await _warm_parser(options.strategy or self.extractor.strategy)
+        relay = Relay(listener)
+        attempt = functools.partial(_on_member, text, doc_id, options, relay)
+        return self.pool.dispatch(attempt, doc_id, relay.movable)
 
     async def drain(self, grace_s: float | None) -> None:
         """Stop admitting, give in-flight extractions `grace_s`, then cancel what is left.
@@ -228,3 +268,29 @@ class Engine:
             task.cancel()
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=5.0)
+
+
+async def _for_request(extractor: Extractor, options: ExtractOptions) -> Extractor:
+    """`extractor`, its endpoint resolved, with the request's options (a copy if any differ)."""
+    await extractor.readiness.aendpoint()
+    if options == ExtractOptions():
+        return extractor
+    return extractor.variant(
+        passes=options.passes,
+        keep_ungrounded=options.keep_ungrounded,
+        cache=options.cache,
+        strategy=options.strategy,
+    )
+
+
+async def _warm_parser(strategy: Strategy) -> None:
+    if strategy in ("rules", "parse"):
+        await asyncio.to_thread(_parser_loaded)
+
+
+async def _on_member(
+    text: str, doc_id: str, options: ExtractOptions, listener: Listener, member: Member
+) -> DocumentRecord:
+    """One try of a document on a member of the pool."""
+    extractor = await _for_request(member.extractor, options)
+    return await extractor.aextract(text, doc_id, listener)

@@ -14,6 +14,7 @@ from ..schema import DocumentRecord
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
 Gauge = Callable[[], float]
+LabelledGauge = Callable[[], list[tuple[dict[str, str], float]]]  # (labels, value) per series
 
 
 class Histogram:
@@ -43,6 +44,7 @@ class Metrics:
         self.model_calls = 0  # answers the upstream computed
         self.tokens: Counter[str] = Counter()  # prompt / completion, spent upstream
         self.gauges: dict[str, tuple[str, Gauge]] = {}
+        self.labelled: dict[str, tuple[str, LabelledGauge]] = {}
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests[(route, method, str(status))] += 1
@@ -61,6 +63,10 @@ class Metrics:
 
     def gauge(self, name: str, help_text: str, read: Gauge) -> None:
         self.gauges[name] = (help_text, read)
+
+    def labelled_gauge(self, name: str, help_text: str, read: LabelledGauge) -> None:
+        """A gauge with one series per label set (the pool's upstreams, by URL)."""
+        self.labelled[name] = (help_text, read)
 
     def render(self) -> str:
         out: list[str] = []
@@ -97,6 +103,9 @@ class Metrics:
         for name, (help_text, read) in sorted(self.gauges.items()):
             family(name, "gauge", help_text)
             out.append(f"{name} {_num(read())}")
+        for name, (help_text, series) in sorted(self.labelled.items()):
+            family(name, "gauge", help_text)
+            out.extend(f"{name}{_labels(**labels)} {_num(value)}" for labels, value in series())
         return "\n".join(out) + "\n"
 
 

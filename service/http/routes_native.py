@@ -121,6 +121,7 @@ async def _health(request: Request) -> Health:
             running=gate.running, waiting=gate.waiting, slots=gate.slots, capacity=gate.capacity
         ),
         upstream=upstream,
+        upstreams=engine.upstream_states(),
     )
 
 

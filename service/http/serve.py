@@ -5,12 +5,15 @@ the service spends a CPU-minute per request and holds what it was sent. On
 SIGINT/SIGTERM uvicorn stops accepting, lets in-flight requests finish for
 `--grace` seconds, then cancels the rest (their model calls included).
 Connections are bounded too (`limits`): how many, how long idle, how long a
-request's headers may take and how large they may be.
+request's headers may take and how large they may be. `--upstream URL`
+repeated puts a pool of endpoints behind the service (`upstreams`); one URL,
+by either flag, is served as it always was.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import ipaddress
 import logging
 import socket
@@ -23,6 +26,7 @@ from ..errors import InputError
 from ..extractor import DEFAULT_STRATEGY, Extractor
 from ..extras import require
 from ..load import DEFAULT_MAX_CHARS
+from ..pool import Pool, pool_urls
 from .settings import (
     DEFAULT_CONCURRENCY,
     DEFAULT_HEADER_TIMEOUT_S,
@@ -32,9 +36,12 @@ from .settings import (
     DEFAULT_MAX_HEADER_BYTES,
     DEFAULT_QUEUE,
     DEFAULT_TIMEOUT_S,
+    UPSTREAM_DOWN_WAIT_S,
+    UPSTREAM_RECHECK_S,
     ServerLimits,
     ServiceConfig,
 )
+from .upstreams import upstream_pool
 
 log = logging.getLogger("claimtrace.http")
 
@@ -66,7 +73,26 @@ def check_bind(host: str, port: int, api_key: str | None) -> None:
             raise InputError(f"cannot listen on {host}:{port}: {reason}") from err
 
 
+def upstream_urls(
+    upstreams: list[str], path: Path | None, base_url: str | None, base_url_given: bool
+) -> list[str]:
+    """The endpoints to serve from: --upstream's and the file's, else --base-url's.
+
+    None at all: the local server. --upstream overrides CLAIMTRACE_BASE_URL, as
+    a flag does; with --base-url as a flag too, which one was meant is unclear,
+    so that is refused.
+    """
+    if (upstreams or path) and base_url_given:
+        raise InputError(
+            "--base-url and --upstream both name the upstream: "
+            "give every endpoint as --upstream URL (repeat it for a pool)"
+        )
+    urls = pool_urls(upstreams, path, "--upstream")
+    return urls or ([base_url] if base_url else [])
+
+
 def serve(
+    ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", metavar="ADDR", help="Listen address."),
     port: int = typer.Option(8008, min=1, max=65535, metavar="N", help="Listen port."),
     api_key: str = typer.Option(
@@ -79,18 +105,34 @@ def serve(
     base_url: str = typer.Option(
         None, envvar="CLAIMTRACE_BASE_URL", metavar="URL", help="Upstream endpoint."
     ),
+    upstreams: list[str] | None = typer.Option(
+        None,
+        "--upstream",
+        metavar="URL",
+        help="An upstream endpoint; repeat it to spread documents over a pool.",
+    ),
+    upstreams_file: Path = typer.Option(
+        None,
+        "--upstreams-file",
+        metavar="FILE",
+        help="More upstreams, a URL a line (# comments).",
+    ),
     model: str = typer.Option(
         None, envvar="CLAIMTRACE_MODEL", metavar="NAME", help="Upstream model."
     ),
     upstream_api_key: str = typer.Option(
-        None, envvar="CLAIMTRACE_API_KEY", metavar="KEY", help="Key for --base-url."
+        None, envvar="CLAIMTRACE_API_KEY", metavar="KEY", help="Key for the upstream(s)."
     ),
     max_body: int = typer.Option(DEFAULT_MAX_BODY, min=1, metavar="BYTES", help="Largest body."),
     queue: int = typer.Option(
         DEFAULT_QUEUE, min=0, metavar="N", help="Documents waiting; beyond, 429."
     ),
-    concurrency: int = typer.Option(
-        DEFAULT_CONCURRENCY, min=1, metavar="N", help="Documents in the model at once."
+    concurrency: int | None = typer.Option(
+        None,
+        min=1,
+        metavar="N",
+        help=f"Documents in the model at once (default {DEFAULT_CONCURRENCY}; "
+        "with a pool, its slots).",
     ),
     timeout: float = typer.Option(
         DEFAULT_TIMEOUT_S, min=1, metavar="S", help="A document's time; then 504."
@@ -117,10 +159,13 @@ def serve(
     ),
 ) -> None:
     """Serve extraction over HTTP: a native API and an OpenAI-compatible face."""
+    given = ctx.get_parameter_source("base_url")
+    from_flag = getattr(given, "name", "") == "COMMANDLINE"
+    urls = upstream_urls(upstreams or [], upstreams_file, base_url, from_flag)
     check_bind(host, port, api_key)
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(message)s")
-    extractor = Extractor(
-        base_url=base_url,
+    build = functools.partial(
+        Extractor,
         api_key=upstream_api_key,
         model=model,
         cache=not no_cache,
@@ -131,14 +176,20 @@ def serve(
         say=log.info,
         lazy_start=False,  # a service starts its model with its first request, not mid-call
     )
+    pool: Pool | None = None
+    if len(urls) > 1:
+        pool = upstream_pool(urls, build, UPSTREAM_RECHECK_S, UPSTREAM_DOWN_WAIT_S)
+        extractor = pool.members[0].extractor
+    else:
+        extractor = build(urls[0] if urls else None)
     config = ServiceConfig(
         api_key=api_key,
         max_body=max_body,
-        concurrency=concurrency,
+        concurrency=concurrency or (pool.capacity if pool else DEFAULT_CONCURRENCY),
         queue=queue,
         timeout_s=timeout,
-        resolve_at_startup=base_url is not None,
-        upstream_base_url=base_url,
+        resolve_at_startup=bool(urls),
+        upstream_base_url=urls[0] if len(urls) == 1 else None,
     )
     # The web stack is imported here, not at the top: every other command starts faster,
     # and the core install (without the serve extra) still has every other command.
@@ -149,7 +200,7 @@ def serve(
     from .graceful import GracefulServer
     from .limits import uvicorn_options
 
-    app = create_app(extractor, config)
+    app = create_app(extractor, config, pool)
     limits = ServerLimits(max_connections, keep_alive, header_timeout, max_header_bytes)
     server_config = uvicorn.Config(
         app,

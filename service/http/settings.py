@@ -12,6 +12,10 @@ DEFAULT_MAX_CONNECTIONS = 100
 DEFAULT_KEEP_ALIVE_S = 5
 DEFAULT_HEADER_TIMEOUT_S = 10.0
 DEFAULT_MAX_HEADER_BYTES = 16 * 1024  # h11's own default, made explicit
+UPSTREAM_RECHECK_S = 5.0  # how often a down upstream of the pool is asked whether it is back
+# How long a document waits while every upstream of the pool is down, then 502: a client
+# is better served by an error it can retry than by holding its request for minutes.
+UPSTREAM_DOWN_WAIT_S = 30.0
 
 
 @dataclass(frozen=True)
