@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import platformdirs
 
@@ -47,14 +47,20 @@ def write_json(path: Path, data: object) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write under a temporary name of its own beside `path`, fsync, rename, fsync the
+    """Write `text` (UTF-8) atomically (`atomic_write`)."""
+    data = text.encode("utf-8")
+    atomic_write(path, lambda handle: handle.write(data))
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Let `write` fill a temporary file of its own beside `path`, fsync, rename, fsync the
     directory: a reader never sees half a file, writers in other processes never share
     a temporary file, and a crash leaves the old file or the new one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o644)  # mkstemp makes it private; outputs are for other readers too
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

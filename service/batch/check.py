@@ -1,9 +1,10 @@
 """`claimtrace batch --check DIR --input INPUT`: is every input id in DIR exactly once?
 
-Reads the shards line by line (no record is validated, so a large DIR checks
-fast) and counts, against the input's ids: records, errors, ids missing, ids
-written more than once (a run that stopped before its fold; the next run folds
-them), ids not in the input, and lines that are not records.
+Reads only the shards' ids, line by line or (Parquet) two columns, and
+validates no record, so a large DIR checks fast; counts, against the input's
+ids: records, errors, ids missing, ids written more than once (a run that
+stopped before its fold; the next run folds them), ids not in the input, and
+lines that are not records.
 """
 
 from __future__ import annotations

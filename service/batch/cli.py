@@ -15,7 +15,9 @@ from ..cli_extract import corpus_columns
 from ..config import ENV_BASE_URL
 from ..errors import InputError, Interrupted
 from ..extractor import STRATEGIES, Strategy
+from ..pool import pool_urls
 from .check import check
+from .formats import shard_format
 from .inputs import Columns, Input, kind_of, read_input
 from .options import DEFAULT_SHARD_SIZE, BatchOptions
 from .run import EngineChoice, run_batch
@@ -29,6 +31,11 @@ MODEL = cli_options.MODEL
 class EngineName(StrEnum):
     local = "local"
     ray = "ray"
+
+
+class ShardFormatName(StrEnum):
+    jsonl = "jsonl"
+    parquet = "parquet"
 
 
 def batch(
@@ -50,6 +57,11 @@ def batch(
     id_prefix: str | None = typer.Option(None, metavar="TEXT", help="CSV: put before each id."),
     shard_size: int = typer.Option(
         DEFAULT_SHARD_SIZE, min=1, metavar="N", help="Records per output shard."
+    ),
+    fmt: ShardFormatName = typer.Option(
+        ShardFormatName.jsonl,
+        "--format",
+        help="Shards as jsonl (a record a line) or parquet (a record a row; needs pyarrow).",
     ),
     quiet: bool = cli_options.QUIET,
     engine: EngineName = typer.Option(
@@ -109,6 +121,8 @@ def batch(
         raise InputError(
             "no input: claimtrace batch INPUT --out DIR (or --check DIR --input INPUT)"
         )
+    if check_dir is None:
+        shard_format(fmt.value)  # Parquet without pyarrow: refused before reading INPUT
     documents = _read(given, id_col, text_col, id_prefix)
     if check_dir is not None:
         _check(check_dir, documents)
@@ -129,6 +143,7 @@ def batch(
         doc_timeout_s=doc_timeout,
         settings=CallSettings(timeout_s=timeout),
         shard_size=shard_size,
+        shard_format=fmt.value,
     )
     urls = _urls(endpoints or [], endpoints_file, options, engine)
     choice = EngineChoice(engine.value, address, actors, batch_size, progress=not quiet)
@@ -178,16 +193,7 @@ def _urls(
     given: list[str], path: Path | None, options: BatchOptions, engine: EngineName
 ) -> list[str]:
     """The pool: --endpoint URLs, then the file's, then CLAIMTRACE_BASE_URL (model strategies)."""
-    urls = [u.rstrip("/") for u in given]
-    if path is not None:
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            raise InputError(f"{path}: cannot read ({error.strerror})") from error
-        urls += [ln.strip().rstrip("/") for ln in lines if ln.strip() and not ln.startswith("#")]
-    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
-    if bad:
-        raise InputError(f"endpoint {bad[0]!r} is not an http(s) URL")
+    urls = pool_urls(given, path, "endpoint")
     if not options.needs_model:
         return []
     if not urls and os.environ.get(ENV_BASE_URL):
@@ -197,7 +203,7 @@ def _urls(
             f"--engine ray with --strategy {options.strategy} needs --endpoint URL "
             "(or CLAIMTRACE_BASE_URL): each actor is bound to an endpoint"
         )
-    return list(dict.fromkeys(urls))
+    return urls
 
 
 def _strategy(name: str) -> Strategy:

@@ -21,7 +21,7 @@ DOWN_TIMEOUT_S = 300.0  # how long documents wait when every endpoint is down
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """The extractor's settings and the pool's timings, the same for every worker."""
+    """The extractor's settings, the pool's timings and the shards', the same for every worker."""
 
     strategy: Strategy = DEFAULT_STRATEGY
     model: str | None = None
@@ -34,6 +34,7 @@ class BatchOptions:
     doc_timeout_s: float = DEFAULT_DOC_TIMEOUT_S
     settings: CallSettings = field(default_factory=CallSettings)
     shard_size: int = DEFAULT_SHARD_SIZE
+    shard_format: str = "jsonl"  # or "parquet" (`formats`)
     recheck_s: float = RECHECK_S
     down_timeout_s: float = DOWN_TIMEOUT_S
 

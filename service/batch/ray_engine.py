@@ -16,10 +16,13 @@ Imported only for `--engine ray`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import socket
+import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -113,21 +116,69 @@ def start_ray(address: str | None) -> bool:
     """Join `address`, or start a local Ray sized to this machine; False if already running."""
     if ray.is_initialized():
         return False
-    if address:
-        _reachable(address)
-    try:
-        if address:
-            ray.init(address=address, logging_level=logging.WARNING)
-        else:
+    if not address:
+        try:
             ray.init(
                 num_cpus=os.cpu_count() or 2,
                 include_dashboard=False,
                 logging_level=logging.WARNING,
             )
-    except (ConnectionError, RuntimeError, ValueError) as error:
-        where = f"join the Ray cluster at {address}" if address else "start a local Ray"
-        raise BackendError(f"cannot {where} ({' '.join(str(error).split())[:200]})") from error
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            raise BackendError(_cannot_start(None, str(error))) from error
+        return True
+    _reachable(address)
+    with _stderr_held() as held:
+        try:
+            ray.init(address=address, logging_level=logging.WARNING)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            failure: Exception | None = error
+        else:
+            failure = None
+    if failure is not None:
+        raise BackendError(_cannot_start(address, f"{failure} {held.text}")) from failure
+    sys.stderr.write(held.text)  # joined: whatever Ray had to say still shows
     return True
+
+
+class Held:
+    """What a process wrote to its stderr while it was held."""
+
+    text = ""
+
+
+@contextlib.contextmanager
+def _stderr_held() -> Iterator[Held]:
+    """The process's fd 2 into a temp file while Ray joins a cluster.
+
+    Ray's C++ core logs each failed attempt of a join there, one line a second
+    for about 20 s; a join that fails must still be one line. Joining starts no
+    process of its own, so nothing outlives the hold with the temp file as stderr.
+    """
+    held = Held()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as temp:
+        os.dup2(temp.fileno(), 2)
+        try:
+            yield held
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            temp.seek(0)
+            held.text = temp.read().decode("utf-8", errors="replace")
+
+
+def _cannot_start(address: str | None, why: str) -> str:
+    """One line on why Ray did not start or join, with the fix for a missing token."""
+    where = f"join the Ray cluster at {address}" if address else "start a local Ray"
+    if "InvalidAuthToken" in why or "AuthenticationError" in why:
+        return (
+            f"cannot {where}: it wants Ray's token authentication; put the cluster's token "
+            "in ~/.ray/auth_token or RAY_AUTH_TOKEN (and set RAY_AUTH_MODE=token)"
+        )
+    first = " ".join(why.split())
+    return f"cannot {where} ({first[:200]})"
 
 
 def _reachable(address: str) -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..load import Loaded
+from . import ray_env
+from .formats import shard_format
 from .options import BatchOptions
 from .shards import OutputDir, new_run_id
 from .writer import ShardWriter
@@ -62,7 +64,7 @@ def run_batch(
     retry_errors: bool = False,
 ) -> BatchSummary:
     """Run the documents DIR does not hold yet; return what was done."""
-    out = OutputDir(out_dir)
+    out = OutputDir(out_dir, shard_format(options.shard_format))
     with out.lock():
         out.prepare(options.strategy, source)
         done = out.read().done(retry_errors)
@@ -97,6 +99,7 @@ def _run_engine(
     if not todo:
         return
     if engine.name == "ray":
+        ray_env.prepare(engine.address)  # before Ray is imported: its core reads it then
         try:  # only here: the local engine never imports Ray
             from .ray_engine import run_ray
         except ImportError as error:

@@ -1,13 +1,15 @@
 """The output directory of a batch: atomic shards, a manifest, and exactly-once resolution.
 
-DIR holds `part-<run>-<seq>.jsonl` shards, each written under a temporary name
-and renamed into place (fsynced), so a shard is complete or absent whatever
-kills the run; `manifest.json` says which strategy wrote it and which runs
-went into it; `.lock` keeps two runs from writing at once. Records are keyed by
-doc_id. When an id is in more than one shard (a retried error, or a record
-written twice by a task Ray re-ran), one record wins, the same one whichever
-run reads it: a document record beats an error record, and among equals the
-later shard (runs are named by their start time) and the later line win.
+DIR holds `part-<run>-<seq>.jsonl` (or `.parquet`: `formats`) shards, each
+written under a temporary name and renamed into place (fsynced), so a shard is
+complete or absent whatever kills the run; `_manifest.json` (a name that
+pyarrow, pandas and Spark skip when they read DIR as one table) says which
+strategy and shard format wrote it and which runs went into it (a DIR keeps one format, so `DIR/*.parquet` is every record);
+`.lock` keeps two runs from writing at once. Records are keyed by doc_id. When
+an id is in more than one shard (a retried error, or a record written twice by
+a task Ray re-ran), one record wins, the same one whichever run reads it: a
+document record beats an error record, and among equals the later shard (runs
+are named by their start time) and the later line (row) win.
 `fold` then rewrites only the shards holding losers, each atomically, so after
 a finished run every id is in DIR exactly once; a crash mid-fold leaves
 winners in place and the next fold finishes it.
@@ -25,20 +27,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..config import atomic_write_text
+from ..config import atomic_write_text, read_json_object
 from ..errors import InputError
 from ..llm.server import process_alive
-from ..schema import DocumentRecord, ErrorRecord
+from .formats import FORMATS, JSONL, Record, ShardFormat, format_of
 
-Record = DocumentRecord | ErrorRecord
-MANIFEST = "manifest.json"
+MANIFEST = "_manifest.json"  # pyarrow.dataset, pandas and Spark skip `_` names in DIR
+OLD_MANIFEST = "manifest.json"  # what earlier DIRs hold; still read and updated
 LOCK = ".lock"
 FORMAT = "claimtrace-batch/1"
 
 
 @dataclass(frozen=True)
 class Line:
-    """Where one record sits: its shard, its line, and whether it is an error."""
+    """Where one record sits: its shard, its line (row), and whether it is an error."""
 
     shard: str
     number: int
@@ -58,7 +60,7 @@ class Contents:
 
     winners: dict[str, Line] = field(default_factory=dict)
     lines: int = 0
-    unreadable: int = 0  # lines that are not a record (never written by a finished rename)
+    unreadable: int = 0  # lines (or whole Parquet shards) that are not records
     losers: list[Line] = field(default_factory=list)
 
     def add(self, line: Line) -> None:
@@ -87,21 +89,26 @@ def new_run_id() -> str:
 
 
 class OutputDir:
-    """One batch's output directory (local path): shards, manifest and lock."""
+    """One batch's output directory (local path): shards, manifest and lock.
 
-    def __init__(self, path: Path) -> None:
+    `shard_format` is what this run writes; shards of any format are read.
+    """
+
+    def __init__(self, path: Path, shard_format: ShardFormat = JSONL) -> None:
         self.path = path
+        self.format = shard_format
 
     def shards(self) -> list[Path]:
         """Finished shards, oldest first (temporary files are never listed)."""
         if not self.path.is_dir():
             return []
-        return sorted(self.path.glob("part-*.jsonl"))
+        found = self.path.glob("part-*")
+        return sorted(p for p in found if p.suffix.removeprefix(".") in FORMATS)
 
     def read(self) -> Contents:
         contents = Contents()
         for shard in self.shards():
-            for number, doc_id, error in _lines(shard):
+            for number, doc_id, error in format_of(shard).rows(shard):
                 if doc_id is None:
                     contents.unreadable += 1
                 else:
@@ -110,65 +117,69 @@ class OutputDir:
 
     def records(self) -> dict[str, Record]:
         """doc_id -> its winning record, validated (for tests and consumers)."""
-        contents = self.read()
+        numbers = _by_shard(self.read().winners.values())
         found: dict[str, Record] = {}
         for shard in self.shards():
-            with shard.open(encoding="utf-8") as handle:
-                for number, raw in enumerate(handle, 1):
-                    winner = _winner_at(contents, raw, shard.name, number)
-                    if winner is not None:
-                        found[winner.doc_id] = winner
+            if shard.name in numbers:
+                for record in format_of(shard).load(shard, numbers[shard.name]):
+                    found[record.doc_id] = record
         return found
 
     # --- writing ----------------------------------------------------------------
 
     def prepare(self, strategy: str, source: str) -> None:
-        """Refuse a DIR written by another strategy; drop a killed run's temp files."""
+        """Refuse a DIR written by another strategy or in another format; drop a killed
+        run's temp files."""
         manifest = self.manifest()
         if manifest and manifest.get("strategy") != strategy:
             raise InputError(
                 f"{self.path}: holds {manifest.get('strategy')} records; "
                 f"use another --out for --strategy {strategy}"
             )
+        held = manifest.get("shards", JSONL.name)  # DIRs from before Parquet hold JSON Lines
+        if manifest and held != self.format.name:
+            raise InputError(
+                f"{self.path}: holds {held} shards; "
+                f"use another --out for --format {self.format.name}"
+            )
         for stale in self.path.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
         if not manifest:
-            self.write_manifest({"format": FORMAT, "strategy": strategy, "input": source})
+            self.write_manifest(
+                {
+                    "format": FORMAT,
+                    "strategy": strategy,
+                    "shards": self.format.name,
+                    "input": source,
+                }
+            )
 
     def write_shard(self, run_id: str, seq: int, records: Iterable[Record]) -> Path:
         """Write records as one shard: temporary name, fsync, rename; complete or absent."""
-        lines = [r.model_dump_json() + "\n" for r in records]
-        final = self.path / f"part-{run_id}-{seq:06d}.jsonl"
-        atomic_write_text(final, "".join(lines))
+        final = self.path / f"part-{run_id}-{seq:06d}.{self.format.name}"
+        self.format.write(final, list(records))
         return final
 
     def fold(self) -> int:
-        """Rewrite the shards holding superseded records without them; lines removed."""
+        """Rewrite the shards holding superseded records without them; records removed."""
         contents = self.read()
-        by_shard: dict[str, set[int]] = {}
-        for line in contents.losers:
-            by_shard.setdefault(line.shard, set()).add(line.number)
-        for name, numbers in sorted(by_shard.items()):
+        for name, numbers in sorted(_by_shard(contents.losers).items()):
             shard = self.path / name
-            with shard.open(encoding="utf-8") as handle:
-                kept = [raw for n, raw in enumerate(handle, 1) if n not in numbers]
-            if kept:
-                atomic_write_text(shard, "".join(kept))
-            else:
+            if not format_of(shard).rewrite(shard, numbers):
                 shard.unlink()
         return len(contents.losers)
 
     def manifest(self) -> dict[str, Any]:
-        path = self.path / MANIFEST
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        return read_json_object(self._manifest_path())
 
     def write_manifest(self, data: dict[str, Any]) -> None:
-        atomic_write_text(self.path / MANIFEST, json.dumps(data, indent=1) + "\n")
+        atomic_write_text(self._manifest_path(), json.dumps(data, indent=1) + "\n")
+
+    def _manifest_path(self) -> Path:
+        """The manifest DIR holds (an older DIR's keeps its name)."""
+        old = self.path / OLD_MANIFEST
+        return old if old.exists() and not (self.path / MANIFEST).exists() else self.path / MANIFEST
 
     def record_run(self, run: dict[str, Any]) -> None:
         """Add or update this run's entry (by its id) in the manifest."""
@@ -220,34 +231,9 @@ def _holder(path: Path) -> str | None:
     return f"pid {pid} on {host}" if alive else None
 
 
-def _lines(shard: Path) -> Iterator[tuple[int, str | None, bool]]:
-    """(line number, doc_id or None when unreadable, is-an-error) for each line."""
-    with shard.open(encoding="utf-8", errors="replace") as handle:
-        for number, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                yield number, None, False
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
-                yield number, None, False
-                continue
-            yield number, data["doc_id"], "error" in data
-
-
-def _winner_at(contents: Contents, raw: str, shard: str, number: int) -> Record | None:
-    """The record on this line, when it is its id's winner."""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    winner = contents.winners.get(str(data.get("doc_id")))
-    if winner is None or (winner.shard, winner.number) != (shard, number):
-        return None
-    if "error" in data:
-        return ErrorRecord.model_validate(data)
-    return DocumentRecord.model_validate(data)
+def _by_shard(lines: Iterable[Line]) -> dict[str, set[int]]:
+    """shard name -> the line numbers of `lines` in it."""
+    found: dict[str, set[int]] = {}
+    for line in lines:
+        found.setdefault(line.shard, set()).add(line.number)
+    return found

@@ -124,7 +124,7 @@ def test_a_killed_run_leaves_whole_shards_and_the_next_run_completes_the_set(
     assert sorted(line["doc_id"] for line in lines) == [d for d, _ in docs]
     assert all("error" not in line for line in lines)
     assert check(out, [d for d, _ in docs]).ok
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "_manifest.json").read_text())
     assert [run.get("finished") is not None for run in manifest["runs"]] == [False, True]
 
 

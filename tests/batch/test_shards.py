@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from claimtrace.batch.check import check
+from claimtrace.batch.formats import shard_format
 from claimtrace.batch.shards import OutputDir
 from claimtrace.errors import InputError
 from claimtrace.schema import DocumentRecord, ErrorRecord
@@ -49,12 +50,13 @@ def test_fold_leaves_each_id_once_and_check_agrees(tmp_path: Path) -> None:
     assert (after.records, after.errors, after.duplicated, after.ok) == (2, 0, 0, True)
 
 
-def test_fold_removes_a_shard_left_empty(tmp_path: Path) -> None:
-    out = OutputDir(tmp_path)
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_fold_removes_a_shard_left_empty(tmp_path: Path, fmt: str) -> None:
+    out = OutputDir(tmp_path, shard_format(fmt))
     out.write_shard("run1", 0, [failed("a")])
     out.write_shard("run2", 0, [ok("a")])
     out.fold()
-    assert [s.name for s in out.shards()] == ["part-run2-000000.jsonl"]
+    assert [s.name for s in out.shards()] == [f"part-run2-000000.{fmt}"]
 
 
 def test_shards_are_renamed_into_place_and_stale_temp_files_go(tmp_path: Path) -> None:
@@ -64,7 +66,7 @@ def test_shards_are_renamed_into_place_and_stale_temp_files_go(tmp_path: Path) -
         out.prepare("rules", "in.jsonl")
         out.write_shard("run1", 0, [ok("a")])
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "manifest.json",
+        "_manifest.json",
         "part-run1-000000.jsonl",
     ]
     assert oct(os.stat(out.shards()[0]).st_mode & 0o777) == "0o644"
@@ -86,3 +88,18 @@ def test_a_live_lock_refuses_and_a_stale_one_is_taken_over(tmp_path: Path) -> No
     with out.lock():
         assert (tmp_path / ".lock").read_text().endswith(str(os.getpid()))
     assert not (tmp_path / ".lock").exists()
+
+
+def test_an_earlier_dirs_manifest_json_is_read_and_kept(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"format": "claimtrace-batch/1", "strategy": "rules", "runs": []}),
+        encoding="utf-8",
+    )
+    out = OutputDir(tmp_path)
+    with out.lock():
+        out.prepare("rules", "in.jsonl")
+        out.record_run({"run": "run1", "todo": 1})
+    assert not (tmp_path / "_manifest.json").exists()  # one manifest, under its old name
+    assert [r["run"] for r in out.manifest()["runs"]] == ["run1"]
+    with pytest.raises(InputError, match="holds rules records"):
+        OutputDir(tmp_path).prepare("parse", "in.jsonl")
