@@ -10,17 +10,20 @@ in `evals/corpus/dev_pool.txt` are read):
   each call after `--latency` s, with `--slots` documents in flight per
   endpoint (what a GPU server's slots would allow): the endpoint scaling. The
   fake answers `{"claims": []}`, so this measures the pool, not a model.
+* `parse` against real llama-servers with gemma-3-270m (one slot, one thread
+  each) on the first `--llama` articles (0: skipped): what two model endpoints
+  give on the same machine. On 2 cores they share the CPU with the parse and
+  with each other, so they cannot scale as the fake endpoints do.
 
 Ray is started once before the Ray rows (its start, ~5 s, is not in them);
 each row includes its actors' start (spaCy's load). The response cache is off.
 
-    python benchmarks/batch.py [--docs 100] [--latency 0.5] [--slots 2]
+    python benchmarks/batch.py [--docs 100] [--latency 0.5] [--slots 2] [--llama 24]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import tempfile
@@ -33,33 +36,8 @@ sys.path.insert(0, str(ROOT))
 from claimtrace.batch.inputs import read_input  # noqa: E402
 from claimtrace.batch.options import BatchOptions  # noqa: E402
 from claimtrace.batch.run import EngineChoice, run_batch  # noqa: E402
-from tests.faults.upstream import FakeUpstream  # noqa: E402
-
-
-class LatencyUpstream(FakeUpstream):
-    """The fault matrix's fake upstream, answering each chat call after `latency` s."""
-
-    def __init__(self, latency: float) -> None:
-        super().__init__()
-        self.latency = latency
-
-    def count(self, fault: str) -> int:
-        time.sleep(self.latency)
-        return super().count(fault)
-
-
-def dev_articles(count: int) -> list[tuple[str, str]]:
-    """The first `count` dev-pool articles; other rows are read past, never kept."""
-    pool = ROOT / "evals" / "corpus" / "dev_pool.txt"
-    ids = [line.strip() for line in pool.read_text().splitlines() if line.strip()][:count]
-    wanted = set(ids)
-    csv.field_size_limit(sys.maxsize)
-    texts: dict[str, str] = {}
-    with (ROOT / "evals" / "corpus" / "fa-kes.csv").open(encoding="utf-8-sig", newline="") as f:
-        for row in csv.DictReader(f):
-            if row["unit_id"] in wanted:
-                texts.setdefault(row["unit_id"], row["article_content"])
-    return [(f"fakes-{i}", texts[i]) for i in ids]
+from claimtrace.llm import server  # noqa: E402
+from tests.batch.conftest import SlowUpstream, dev_articles, write_jsonl  # noqa: E402
 
 
 def measure(
@@ -92,11 +70,44 @@ def add_row(
     print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
 
 
+def llama_rows(rows: list[dict[str, object]], work: Path, count: int) -> None:
+    """`parse` on real gemma-3-270m llama-servers: one and two endpoints, local and Ray.
+
+    Two servers of one thread each are set against one of one thread and one
+    of two threads (the same cores as the pair), so the rows show what the
+    second endpoint adds beyond the second core.
+    """
+    source = work / "llama.jsonl"
+    write_jsonl(source, dev_articles(count))
+    model = "gemma-3-270m"
+    options = BatchOptions(strategy="parse", model=model, no_cache=True)
+    workload = f"parse, {model} llama-server"
+    for label, threads in (
+        ("1 (1 thread)", [1]),
+        ("2 (1 thread each)", [1, 1]),
+        ("1 (2 threads)", [2]),
+    ):
+        ports = [18251 + i for i in range(len(threads))]
+        try:
+            urls = [
+                server.start(model, port=port, parallel=1, ctx=4096, threads=n).base_url
+                for port, n in zip(ports, threads, strict=True)
+            ]
+            local = EngineChoice("local", progress=False)
+            add_row(rows, (workload, "local", label), measure(source, local, urls, options))
+            engine = EngineChoice("ray", batch_size=4, progress=False)
+            add_row(rows, (workload, "ray", label), measure(source, engine, urls, options))
+        finally:
+            for port in ports:
+                server.stop(port)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.5)
     parser.add_argument("--slots", type=int, default=2)
+    parser.add_argument("--llama", type=int, default=24, help="Articles for the llama rows.")
     parser.add_argument("--json", type=Path, help="Also write the rows here.")
     args = parser.parse_args()
 
@@ -104,9 +115,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp())
     source = work / "in.jsonl"
-    with source.open("w", encoding="utf-8") as handle:
-        for doc_id, text in dev_articles(args.docs):
-            handle.write(json.dumps({"doc_id": doc_id, "text": text}) + "\n")
+    write_jsonl(source, dev_articles(args.docs))
     rules = BatchOptions(strategy="rules")
     fake = BatchOptions(strategy="article", model="fake", no_cache=True, concurrency=args.slots)
     rows: list[dict[str, object]] = []
@@ -119,11 +128,13 @@ def main() -> None:
         label = f"ray ({actors} actor{'s' * (actors > 1)})"
         add_row(rows, ("rules", label, "-"), measure(source, engine, [], rules))
     workload = f"article, fake {args.latency:g} s"
-    with LatencyUpstream(args.latency) as first, LatencyUpstream(args.latency) as second:
+    with SlowUpstream(args.latency) as first, SlowUpstream(args.latency) as second:
         for count, urls in ((1, [first.base_url]), (2, [first.base_url, second.base_url])):
             add_row(rows, (workload, "local", str(count)), measure(source, local, urls, fake))
             engine = EngineChoice("ray", batch_size=8, progress=False)
             add_row(rows, (workload, "ray", str(count)), measure(source, engine, urls, fake))
+    if args.llama:
+        llama_rows(rows, work, args.llama)
     ray.shutdown()
 
     print("| workload | engine | endpoints | docs | s | docs/min |\n|---|---|---|---:|---:|---:|")
