@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -108,13 +109,22 @@ def _named(mention: Mention, article: str) -> Resolved:
 def _named_with_head(text: str, article: str) -> str | None:
     """ "the reporter" is the article's "SANA reporter", "the charity" its "QRCS charity"."""
     head = text.split()[-1]
-    if len(head) < 4:
-        return None
+    return _named_before(head, article) if len(head) >= 4 else None
+
+
+@lru_cache(maxsize=1024)
+def _named_before(head: str, article: str) -> str | None:
+    """The longest capitalised name the article puts before `head`.
+
+    Cached: a long article has thousands of mentions but few head words, and
+    each search reads the whole article.
+    """
     found = re.findall(rf"\b((?:[A-Z][\w'’-]*\s+){{1,4}}){re.escape(head)}\b", article)
     names = [f"{prefix.strip()} {head}" for prefix in found if not _LEAD.match(prefix)]
     return max(names, key=len) if names else None
 
 
+@lru_cache(maxsize=1024)
 def _title_of(name: str, article: str) -> str:
     """The words around a name's first mention: where its title or role stands."""
     at = article.find(name)
