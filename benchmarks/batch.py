@@ -37,7 +37,8 @@ from claimtrace.batch.inputs import read_input  # noqa: E402
 from claimtrace.batch.options import BatchOptions  # noqa: E402
 from claimtrace.batch.run import EngineChoice, run_batch  # noqa: E402
 from claimtrace.llm import server  # noqa: E402
-from tests.batch.conftest import SlowUpstream, dev_articles, write_jsonl  # noqa: E402
+from tests.batch.conftest import dev_articles, write_jsonl  # noqa: E402
+from tests.faults.upstream import SlowUpstream  # noqa: E402
 
 
 def measure(

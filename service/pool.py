@@ -38,19 +38,31 @@ def pool_urls(given: Sequence[str], path: Path | None, flag: str) -> list[str]:
     """The URLs named by a repeated flag, then those of a file (a URL a line, `#` comments).
 
     Trailing slashes go and repeats are dropped; anything but an http(s) URL is
-    refused in one line naming `flag`.
+    refused in one line naming the flag, or the file and line; a file without
+    a URL is refused too, rather than falling back to some default endpoint.
     """
-    urls = [u.strip().rstrip("/") for u in given]
+    urls = [_url(u.strip(), flag) for u in given]
     if path is not None:
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            raise InputError(f"{path}: cannot read ({error.strerror})") from error
-        urls += [ln.strip().rstrip("/") for ln in lines if ln.strip() and not ln.startswith("#")]
-    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
-    if bad:
-        raise InputError(f"{flag} {bad[0]!r} is not an http(s) URL")
+        except (OSError, UnicodeDecodeError) as error:
+            why = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            raise InputError(f"{path}: cannot read ({why})") from error
+        listed = [
+            _url(text, f"{path}:{number}:")
+            for number, line in enumerate(lines, 1)
+            if (text := line.split("#", 1)[0].strip())
+        ]
+        if not listed:
+            raise InputError(f"{path}: no URL in it (one a line; # starts a comment)")
+        urls += listed
     return list(dict.fromkeys(urls))
+
+
+def _url(text: str, where: str) -> str:
+    if not text.startswith(("http://", "https://")) or any(c.isspace() for c in text):
+        raise InputError(f"{where} {text!r} is not an http(s) URL")
+    return text.rstrip("/")
 
 
 class Member:
@@ -103,6 +115,7 @@ class Pool:
         self._changed = asyncio.Condition()
         self._rejoin: dict[int, asyncio.Task[None]] = {}
         self._http: httpx.AsyncClient | None = None
+        self._probed = float("-inf")
 
     @property
     def capacity(self) -> int:
@@ -115,7 +128,15 @@ class Pool:
                 await self._take_out(member)
 
     async def probe(self) -> None:
-        """Ask the endpoints in rotation at once; take out those that do not answer."""
+        """Ask the endpoints in rotation at once; take out those that do not answer.
+
+        At most once per `recheck_s`: health polls come as often as a load balancer
+        likes, and each would cost every upstream a request.
+        """
+        now = asyncio.get_running_loop().time()
+        if now - self._probed < self.recheck_s:
+            return
+        self._probed = now
         asked = [(m, m.url) for m in self.members if m.healthy and m.url is not None]
         answers = await asyncio.gather(*(self.healthy(url) for _, url in asked))
         for (member, _), answered in zip(asked, answers, strict=True):
@@ -209,8 +230,10 @@ class Pool:
                     await asyncio.wait_for(self._changed.wait(), timeout=1.0)
 
     async def _release(self, member: Member) -> None:
+        # Counted back before the lock: a second cancel while waiting for it must not
+        # leak the slot (a waiter missing the notice looks again within a second).
+        member.in_flight -= 1
         async with self._changed:
-            member.in_flight -= 1
             self._changed.notify_all()
 
     async def _endpoint_failed(self, member: Member) -> bool:

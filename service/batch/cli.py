@@ -58,10 +58,11 @@ def batch(
     shard_size: int = typer.Option(
         DEFAULT_SHARD_SIZE, min=1, metavar="N", help="Records per output shard."
     ),
-    fmt: ShardFormatName = typer.Option(
-        ShardFormatName.jsonl,
+    fmt: ShardFormatName | None = typer.Option(
+        None,
         "--format",
-        help="Shards as jsonl (a record a line) or parquet (a record a row; needs pyarrow).",
+        help="Shards as jsonl (a record a line) or parquet (a record a row; needs pyarrow); "
+        "default: what DIR holds, else jsonl.",
     ),
     quiet: bool = cli_options.QUIET,
     engine: EngineName = typer.Option(
@@ -121,8 +122,9 @@ def batch(
         raise InputError(
             "no input: claimtrace batch INPUT --out DIR (or --check DIR --input INPUT)"
         )
+    chosen = fmt.value if fmt else _held_format(out)
     if check_dir is None:
-        shard_format(fmt.value)  # Parquet without pyarrow: refused before reading INPUT
+        shard_format(chosen)  # Parquet without pyarrow: refused before reading INPUT
     documents = _read(given, id_col, text_col, id_prefix)
     if check_dir is not None:
         _check(check_dir, documents)
@@ -143,7 +145,7 @@ def batch(
         doc_timeout_s=doc_timeout,
         settings=CallSettings(timeout_s=timeout),
         shard_size=shard_size,
-        shard_format=fmt.value,
+        shard_format=chosen,
     )
     urls = _urls(endpoints or [], endpoints_file, options, engine)
     choice = EngineChoice(engine.value, address, actors, batch_size, progress=not quiet)
@@ -189,11 +191,17 @@ def _check(out_dir: Path, documents: Input) -> None:
         raise typer.Exit(1)
 
 
+def _held_format(out: Path | None) -> str:
+    """Without --format: go on in the format DIR was started in (a new DIR: jsonl)."""
+    held = OutputDir(out).held_format() if out is not None else None
+    return held or ShardFormatName.jsonl.value
+
+
 def _urls(
     given: list[str], path: Path | None, options: BatchOptions, engine: EngineName
 ) -> list[str]:
     """The pool: --endpoint URLs, then the file's, then CLAIMTRACE_BASE_URL (model strategies)."""
-    urls = pool_urls(given, path, "endpoint")
+    urls = pool_urls(given, path, "--endpoint")
     if not options.needs_model:
         return []
     if not urls and os.environ.get(ENV_BASE_URL):

@@ -49,11 +49,12 @@ class ParquetShards:
     def rows(self, path: Path) -> Iterator[Row]:
         try:
             table = _read(path, columns=["doc_id", "error"])
-        except (OSError, ValueError):  # not a Parquet file (no finished rename wrote it)
+            ids = table.column("doc_id").cast(pa.string()).to_pylist()
+            errors = table.column("error").is_valid().to_pylist()
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+            # not a Parquet file, or one without our columns: not a shard this tool wrote
             yield Row(0, None, False)
             return
-        ids = table.column("doc_id").to_pylist()
-        errors = table.column("error").is_valid().to_pylist()
         for number, (doc_id, error) in enumerate(zip(ids, errors, strict=True), 1):
             yield Row(number, doc_id, bool(error))
 

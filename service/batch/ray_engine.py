@@ -16,13 +16,10 @@ Imported only for `--engine ray`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
 import socket
-import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -35,6 +32,7 @@ from ..errors import BackendError
 from ..load import Document, Loaded, Unreadable
 from ..pipeline import with_meta
 from ..schema import DocumentMeta, DocumentRecord, ErrorRecord
+from .join_noise import retries_held
 from .options import BatchOptions
 from .pool import Pool, Record, members
 from .writer import ShardWriter
@@ -127,7 +125,7 @@ def start_ray(address: str | None) -> bool:
             raise BackendError(_cannot_start(None, str(error))) from error
         return True
     _reachable(address)
-    with _stderr_held() as held:
+    with retries_held() as kept:
         try:
             ray.init(address=address, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, ValueError) as error:
@@ -135,38 +133,8 @@ def start_ray(address: str | None) -> bool:
         else:
             failure = None
     if failure is not None:
-        raise BackendError(_cannot_start(address, f"{failure} {held.text}")) from failure
-    sys.stderr.write(held.text)  # joined: whatever Ray had to say still shows
+        raise BackendError(_cannot_start(address, f"{failure} {kept.text}")) from failure
     return True
-
-
-class Held:
-    """What a process wrote to its stderr while it was held."""
-
-    text = ""
-
-
-@contextlib.contextmanager
-def _stderr_held() -> Iterator[Held]:
-    """The process's fd 2 into a temp file while Ray joins a cluster.
-
-    Ray's C++ core logs each failed attempt of a join there, one line a second
-    for about 20 s; a join that fails must still be one line. Joining starts no
-    process of its own, so nothing outlives the hold with the temp file as stderr.
-    """
-    held = Held()
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as temp:
-        os.dup2(temp.fileno(), 2)
-        try:
-            yield held
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            temp.seek(0)
-            held.text = temp.read().decode("utf-8", errors="replace")
 
 
 def _cannot_start(address: str | None, why: str) -> str:

@@ -19,10 +19,11 @@ def prepare(address: str | None) -> None:
 def _send_held_token() -> None:
     """Join with Ray's token authentication when a token is at hand and no mode was chosen.
 
-    `ray start --head` (Ray 2.5x) turns token authentication on, and a driver
-    joining by `host:port` sends its token only when RAY_AUTH_MODE is `token`
-    (`auto` learns it from the head's session; an address does not). A cluster
-    without authentication accepts a driver in token mode too.
+    `ray start --head` (Ray 2.60) turns token authentication on when a token is
+    at hand (`~/.ray/auth_token`), and a driver joining by `host:port` sends
+    its token only when RAY_AUTH_MODE is `token` (`auto` learns it from the
+    head's session; an address does not). A cluster without authentication
+    accepts a driver in token mode too.
     """
     if "RAY_AUTH_MODE" in os.environ:
         return

@@ -4,7 +4,8 @@ DIR holds `part-<run>-<seq>.jsonl` (or `.parquet`: `formats`) shards, each
 written under a temporary name and renamed into place (fsynced), so a shard is
 complete or absent whatever kills the run; `_manifest.json` (a name that
 pyarrow, pandas and Spark skip when they read DIR as one table) says which
-strategy and shard format wrote it and which runs went into it (a DIR keeps one format, so `DIR/*.parquet` is every record);
+strategy and shard format wrote it and which runs went into it (a DIR keeps
+one format, so after a finished run `DIR/*.parquet` is every record, once);
 `.lock` keeps two runs from writing at once. Records are keyed by doc_id. When
 an id is in more than one shard (a retried error, or a record written twice by
 a task Ray re-ran), one record wins, the same one whichever run reads it: a
@@ -98,6 +99,11 @@ class OutputDir:
         self.path = path
         self.format = shard_format
 
+    def held_format(self) -> str | None:
+        """The shard format DIR was started in (None: a new DIR)."""
+        manifest = self.manifest() if self.path.is_dir() else {}
+        return str(manifest.get("shards", JSONL.name)) if manifest else None
+
     def shards(self) -> list[Path]:
         """Finished shards, oldest first (temporary files are never listed)."""
         if not self.path.is_dir():
@@ -136,11 +142,11 @@ class OutputDir:
                 f"{self.path}: holds {manifest.get('strategy')} records; "
                 f"use another --out for --strategy {strategy}"
             )
-        held = manifest.get("shards", JSONL.name)  # DIRs from before Parquet hold JSON Lines
-        if manifest and held != self.format.name:
+        held = self.held_format()
+        if held is not None and held != self.format.name:
             raise InputError(
-                f"{self.path}: holds {held} shards; "
-                f"use another --out for --format {self.format.name}"
+                f"{self.path}: holds {held} shards; go on with --format {held} "
+                f"(or no --format), or use another --out for --format {self.format.name}"
             )
         for stale in self.path.glob(".*.tmp"):
             with contextlib.suppress(OSError):

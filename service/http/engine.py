@@ -246,11 +246,12 @@ class Engine:
         which the deadline must not count); a pool's member is resolved within
         its try, so that an upstream down at that point fails over too.
         """
-        if self.pool is None:
+        strategy = options.strategy or self.extractor.strategy
+        if self.pool is None or strategy == "rules":  # rules asks no model: no upstream's slot
             extractor = await _for_request(self.extractor, options)
             await _warm_parser(extractor.strategy)
             return extractor.aextract(text, doc_id, listener)
-        await _warm_parser(options.strategy or self.extractor.strategy)
+        await _warm_parser(strategy)
         relay = Relay(listener)
         attempt = functools.partial(_on_member, text, doc_id, options, relay)
         return self.pool.dispatch(attempt, doc_id, relay.movable)
@@ -271,8 +272,12 @@ class Engine:
 
 
 async def _for_request(extractor: Extractor, options: ExtractOptions) -> Extractor:
-    """`extractor`, its endpoint resolved, with the request's options (a copy if any differ)."""
-    await extractor.readiness.aendpoint()
+    """`extractor`, its endpoint resolved, with the request's options (a copy if any differ).
+
+    `rules` asks no model, so its requests neither wait for nor fail on the endpoint.
+    """
+    if (options.strategy or extractor.strategy) != "rules":
+        await extractor.readiness.aendpoint()
     if options == ExtractOptions():
         return extractor
     return extractor.variant(

@@ -15,14 +15,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.faults.upstream import FakeUpstream
+from tests.faults.upstream import SlowUpstream
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "evals" / "corpus" / "fa-kes.csv"
@@ -59,67 +58,6 @@ def write_jsonl(path: Path, docs: list[tuple[str, str]] | tuple[tuple[str, str],
         for doc_id, text in docs:
             handle.write(json.dumps({"doc_id": doc_id, "text": text}) + "\n")
     return path
-
-
-class SlowUpstream(FakeUpstream):
-    """The fault matrix's fake upstream, answering each chat request after `latency` s.
-
-    `count` is called once per chat request before the answer, so sleeping there
-    delays every answer; `stop` kills the endpoint as a dead process would be:
-    new connections are refused and requests on open keep-alive connections are
-    dropped unanswered (the server's own handler would go on serving them).
-    """
-
-    def __init__(self, latency: float = 0.0) -> None:
-        super().__init__()
-        self.latency = latency
-        self.stopped = False
-        self.server.handle_error = _quiet  # type: ignore[method-assign]
-        handler = self.server.RequestHandlerClass
-        self.server.RequestHandlerClass = type("Stoppable", (_Stoppable, handler), {})
-
-    def count(self, fault: str) -> int:
-        if self.latency:
-            time.sleep(self.latency)
-        if self.stopped:
-            raise ConnectionAbortedError("endpoint stopped")  # the handler drops the connection
-        return super().count(fault)
-
-    @property
-    def chats(self) -> int:
-        with self.lock:
-            return sum(self.calls.values())
-
-    def stop(self) -> None:
-        if not self.stopped:
-            self.stopped = True
-            self.__exit__()
-
-
-class _Stoppable(BaseHTTPRequestHandler):
-    """Drops every request, GET or POST, once its upstream was stopped."""
-
-    upstream: SlowUpstream
-
-    def do_GET(self) -> None:
-        if self._dropped():
-            return
-        super().do_GET()  # type: ignore[misc]
-
-    def do_POST(self) -> None:
-        if self._dropped():
-            return
-        super().do_POST()  # type: ignore[misc]
-
-    def _dropped(self) -> bool:
-        """A stopped upstream answers nothing and closes (a keep-alive reader may be waiting)."""
-        if self.upstream.stopped:
-            self.close_connection = True
-        return self.upstream.stopped
-
-
-def _quiet(*_args: object) -> None:
-    """A dropped request is the test's intent, not a traceback worth printing."""
 
 
 @pytest.fixture
@@ -179,11 +117,11 @@ def _session_members(sid: int) -> list[int]:
     return found
 
 
-def wait_for(predicate: object, timeout: float = 60.0) -> None:
-    """Poll `predicate()` until true (or fail the test)."""
+def wait_for(predicate: Callable[[], object], timeout: float = 60.0) -> None:
+    """Poll `predicate()` until true (or fail the test); never a claim about speed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return
         time.sleep(0.05)
     pytest.fail("condition not met in time")

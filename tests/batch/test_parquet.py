@@ -152,8 +152,10 @@ def test_an_unreadable_parquet_shard_fails_the_check(tmp_path: Path) -> None:
     out = parquet_dir(tmp_path)
     out.write_shard("run1", 0, [ok("a")])
     (tmp_path / "part-run1-000001.parquet").write_bytes(b"not parquet")
+    # another tool's part file (Spark's names look like ours): no `error` column
+    pq.write_table(pa.table({"doc_id": [1, 2]}), tmp_path / "part-00000-abc.snappy.parquet")
     result = check(tmp_path, ["a"])
-    assert (result.records, result.unreadable, result.ok) == (1, 1, False)
+    assert (result.records, result.unreadable, result.ok) == (1, 2, False)
 
 
 def test_a_shard_written_before_a_field_was_added_reads_with_its_default(
@@ -188,10 +190,10 @@ def test_resume_and_retry_errors_with_parquet(tmp_path: Path) -> None:
 def test_a_dir_keeps_its_format(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [("blank", " ")])  # an error: no parse needed
     run(source, tmp_path / "jsonl", fmt="jsonl")
-    with pytest.raises(InputError, match="holds jsonl shards; use another --out for --format"):
+    with pytest.raises(InputError, match="holds jsonl shards; go on with --format jsonl"):
         run(source, tmp_path / "jsonl", fmt="parquet")
     run(source, tmp_path / "parquet")
-    with pytest.raises(InputError, match="holds parquet shards; use another --out for --format"):
+    with pytest.raises(InputError, match="holds parquet shards; go on with --format parquet"):
         run(source, tmp_path / "parquet", fmt="jsonl")
 
 
@@ -215,10 +217,14 @@ def test_cli_with_parquet_gives_the_records_of_a_json_lines_run(tmp_path: Path) 
     assert any(r.claims for r in as_parquet.values())  # type: ignore[union-attr]
     for doc_id, record in as_parquet.items():
         assert record.claims == as_jsonl[doc_id].claims  # type: ignore[union-attr]
-    refused = cli(str(source), "--out", str(out), "-q")
+    again = cli(str(source), "--out", str(out), "-q", "--retry-errors")  # no --format: DIR's
+    assert again.returncode == 0, again.stderr
+    assert [s.suffix for s in OutputDir(out).shards()] == [".parquet", ".parquet"]
+    refused = cli(str(source), "--out", str(out), "-q", "--format", "jsonl")
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines()[-1] == (
-        f"error: {out}: holds parquet shards; use another --out for --format jsonl"
+        f"error: {out}: holds parquet shards; go on with --format parquet (or no --format), "
+        "or use another --out for --format jsonl"
     )
 
 

@@ -1,14 +1,17 @@
 """`--address`: joining a Ray cluster that is already running, and one that is not there.
 
 The join test starts a head node with `ray start --head --block` (in a session of
-its own, so the test kills it and nothing else) under a temp dir of its own:
-the driver's log in that dir shows the run joined this cluster rather than
-starting a local Ray. It is `slow`; the refusal is fast (no Ray starts).
+its own, so the test kills it and nothing else) under a temp dir of its own,
+with a HOME of its own holding a generated token, so the head wants Ray's token
+authentication whatever this machine's `~/.ray` holds, and nothing is written
+there. The driver's log in that temp dir shows the run joined this cluster
+rather than starting a local Ray. It is `slow`; the refusal is fast (no Ray starts).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,17 +20,11 @@ from pathlib import Path
 import pytest
 
 from claimtrace.batch.check import check
+from tests.http.http_support import free_port
 
 from .conftest import cli, dev_articles, kill_session, wait_for, write_jsonl
 
 pytest.importorskip("ray")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _listening(port: int) -> bool:
@@ -38,34 +35,40 @@ def _listening(port: int) -> bool:
     return True
 
 
+def _head_ready(temp: Path, port: int) -> bool:
+    """The GCS answers and the head's raylet socket is there (a driver needs both)."""
+    return _listening(port) and bool(list(temp.glob("session_*/sockets/raylet")))
+
+
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_address_joins_a_running_cluster(tmp_path: Path) -> None:
-    port = _free_port()
+def test_address_joins_a_running_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # the head's token and the driver's: ours only
+    monkeypatch.delenv("RAY_AUTH_MODE", raising=False)
+    subprocess.run(["ray", "get-auth-token", "--generate"], capture_output=True, check=True)
+    assert (tmp_path / ".ray" / "auth_token").is_file()
+    port = free_port()
     temp = Path("/tmp") / f"ray-join-{port}"  # Ray's socket paths must stay short
+    command = ["ray", "start", "--head", "--block", f"--port={port}", "--num-cpus=2"]
+    command += ["--include-dashboard=false", f"--temp-dir={temp}", "--disable-usage-stats"]
     head = subprocess.Popen(
-        [
-            "ray",
-            "start",
-            "--head",
-            "--block",
-            f"--port={port}",
-            "--num-cpus=2",
-            "--include-dashboard=false",
-            f"--temp-dir={temp}",
-            "--disable-usage-stats",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        wait_for(lambda: _listening(port), timeout=120)
+        wait_for(lambda: _head_ready(temp, port), timeout=120)
         docs = dev_articles(20)
         source = write_jsonl(tmp_path / "in.jsonl", docs)
         out = tmp_path / "out"
-        args = [str(source), "--out", str(out), "--engine", "ray", "-q"]
-        done = cli(*args, "--address", f"127.0.0.1:{port}")
+        done = cli(
+            str(source),
+            "--out",
+            str(out),
+            "--engine",
+            "ray",
+            "-q",
+            "--address",
+            f"127.0.0.1:{port}",
+        )
         assert done.returncode == 0, done.stderr
         assert check(out, [d for d, _ in docs]).ok
         drivers = list(temp.glob("session_*/logs/python-core-driver-*.log"))
@@ -86,7 +89,7 @@ def test_address_joins_a_running_cluster(tmp_path: Path) -> None:
             text=True,
             timeout=300,
         )
-        assert refused.returncode != 0
+        assert refused.returncode == 3
         assert refused.stderr.strip().splitlines() == [
             f"error: cannot join the Ray cluster at 127.0.0.1:{port}: it wants Ray's token "
             "authentication; put the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN "
@@ -94,16 +97,16 @@ def test_address_joins_a_running_cluster(tmp_path: Path) -> None:
         ]
     finally:
         kill_session(head)  # type: ignore[arg-type]
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def test_an_address_nothing_listens_on_is_one_line(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [("a", "Rebels killed 3 soldiers, SANA said.")])
-    done = cli(
-        str(source), "--out", str(tmp_path / "out"), "--engine", "ray", "--address", "127.0.0.1:9"
-    )
+    out = tmp_path / "out"
+    done = cli(str(source), "--out", str(out), "--engine", "ray", "--address", "127.0.0.1:9")
     assert done.returncode == 3  # a backend that cannot be reached, as for a model endpoint
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(
         "error: cannot join the Ray cluster at 127.0.0.1:9"
     )
-    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("part-*"))
+    assert not list(out.glob("part-*"))

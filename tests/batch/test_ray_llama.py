@@ -1,7 +1,8 @@
 """The Ray engine against two real llama-servers (gemma-3-270m), one killed mid-run: `slow`.
 
 The fake endpoints of `test_ray.py` stop the way the fake decides; here a real
-llama-server is SIGKILLed while it is computing a judge call, so the actor
+llama-server is SIGKILLed as soon as its /metrics shows a request in progress
+(a judge call takes seconds on one thread, so the kill lands mid-call), so the actor
 bound to it sees what a cluster sees when a GPU node dies: a connection reset
 mid-request, then nothing. The run must still end with every document once and
 no error record, the rest of the work done by the other server. The servers
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from claimtrace.batch.check import check
 from claimtrace.batch.shards import OutputDir
 from claimtrace.llm import build, models, server
 from claimtrace.schema import ErrorRecord
+from tests.http.http_support import free_port
 
 from .conftest import cli_process, dev_articles, kill_session, shard_lines, wait_for, write_jsonl
 
@@ -40,19 +41,12 @@ def llama_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[server.Serve
         pytest.skip(f"needs `claimtrace llm build` and `claimtrace models pull {MODEL}`")
     states: list[server.ServerState] = []
     try:
-        for port in (_free_port(), _free_port()):
-            states.append(server.start(MODEL, port=port, parallel=1, ctx=4096, threads=1))
+        for _ in range(2):  # one at a time: the first listens before the second port is picked
+            states.append(server.start(MODEL, port=free_port(), parallel=1, ctx=4096, threads=1))
         yield states
     finally:
         for state in states:
             server.stop(state.port)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _metric(state: server.ServerState, name: str) -> float:

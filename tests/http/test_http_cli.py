@@ -69,8 +69,11 @@ def test_serve_starts_answers_and_stops_gracefully(tmp_path) -> None:
         assert httpx.get(f"{url}/v1/models", timeout=5).status_code == 401
         assert _closed_after_half_a_header(port) < 3  # --header-timeout 1
         assert httpx.get(f"{url}/v1/models", headers=auth, timeout=5).status_code == 200
-        response = httpx.post(f"{url}/v1/extract", json={"text": "x y"}, headers=auth, timeout=30)
+        asks = {"text": "x y", "options": {"strategy": "parse"}}
+        response = httpx.post(f"{url}/v1/extract", json=asks, headers=auth, timeout=30)
         assert response.status_code == 502 and "cannot reach" in response.json()["error"]
+        rules = httpx.post(f"{url}/v1/extract", json={"text": "x y"}, headers=auth, timeout=30)
+        assert rules.status_code == 200  # the default, rules, asks no model
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -32,15 +32,15 @@ from http_support import LiveServer, free_port
 
 from claimtrace import Extractor
 from claimtrace.call import CallSettings
-from claimtrace.errors import BackendError
+from claimtrace.errors import BackendError, InputError
 from claimtrace.events import ClaimsReady, Event
 from claimtrace.http.app import create_app
 from claimtrace.http.settings import ServiceConfig
 from claimtrace.http.upstreams import Relay, upstream_pool
-from claimtrace.pool import Member, Pool
+from claimtrace.pool import Member, Pool, pool_urls
 from claimtrace.schema import ClaimRecord
-from tests.batch.conftest import SlowUpstream
-from tests.faults.upstream import FakeUpstream
+from tests.batch.conftest import wait_for
+from tests.faults.upstream import FakeUpstream, SlowUpstream
 
 TEXT = "Rebels killed {i} soldiers in Homs on Monday, SANA said."
 SERVE = [sys.executable, "-c", "from claimtrace.cli import main; main()", "serve"]
@@ -89,15 +89,6 @@ def documents(count: int, start: int = 0) -> list[dict[str, str]]:
     return [{"doc_id": f"d{i:03d}", "text": TEXT.format(i=i)} for i in range(start, start + count)]
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Poll until `predicate()` holds (or fail the test); never a claim about speed."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail("condition not met in time")
-        time.sleep(0.05)
-
-
 def by_url(health: dict[str, object]) -> dict[str, dict[str, object]]:
     return {u["url"]: u for u in health["upstreams"]}  # type: ignore[attr-defined]
 
@@ -143,6 +134,10 @@ def test_every_upstream_down_answers_502_after_the_wait(fakes: list[SlowUpstream
     with TestClient(pool_app([f.base_url for f in fakes])) as client:
         answer = client.post("/v1/extract", json={"text": TEXT.format(i=1), "doc_id": "x"})
         health = client.get("/healthz").json()
+        rules = {"text": TEXT.format(i=1), "doc_id": "y", "options": {"strategy": "rules"}}
+        without_model = client.post("/v1/extract", json=rules)
+    assert without_model.status_code == 200  # rules asks no upstream, so none is waited for
+    assert without_model.json()["claims"]
     assert answer.status_code == 502
     assert "no endpoint of the pool answered for 1 s" in answer.json()["error"]
     assert health["status"] == "degraded"
@@ -345,3 +340,21 @@ def test_a_contradictory_upstream_is_one_error_line(args: list[str], message: st
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith(message)
+
+
+def test_an_upstreams_file_takes_comments_and_names_a_bad_line(tmp_path: Path) -> None:
+    listed = tmp_path / "upstreams.txt"
+    listed.write_text(
+        "# GPU nodes\n  # indented note\nhttp://a:8080/v1/  # gpu1\n\nhttps://b/v1\n",
+        encoding="utf-8",
+    )
+    assert pool_urls(["http://a:8080/v1"], listed, "--upstream") == [
+        "http://a:8080/v1",
+        "https://b/v1",
+    ]
+    listed.write_text("http://a/v1\nhttp://b /v1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{listed}:2: 'http://b /v1' is not an http\(s\) URL$"):
+        pool_urls([], listed, "--upstream")
+    listed.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no URL in it"):
+        pool_urls([], listed, "--upstream")
