@@ -77,6 +77,11 @@ def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
+def python(code: str) -> subprocess.CompletedProcess[str]:
+    """`code` run by a fresh interpreter: what a process imports starts from nothing."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
 def cli_process(*args: str) -> subprocess.Popen[str]:
     """The same in the background, in a session of its own (to kill it with what it started)."""
     command = [sys.executable, "-m", "claimtrace.cli", "batch", *args]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 from claimtrace.batch.check import check
@@ -22,6 +20,7 @@ from .conftest import (
     cli_process,
     dev_articles,
     kill_session,
+    python,
     shard_lines,
     wait_for,
     write_jsonl,
@@ -94,9 +93,7 @@ def test_the_local_engine_never_imports_ray(tmp_path: Path) -> None:
         " standalone_mode=False)\n"
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
+    result = python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
 

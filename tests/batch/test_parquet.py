@@ -3,8 +3,6 @@ JSON Lines, one schema in every shard, DIR readable as one table, and the refusa
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,7 +27,7 @@ from claimtrace.schema import (
     Usage,
 )
 
-from .conftest import cli, dev_articles, write_jsonl
+from .conftest import cli, dev_articles, python, write_jsonl
 from .test_shards import failed, ok
 
 pa = pytest.importorskip("pyarrow")
@@ -238,9 +236,7 @@ def test_parquet_without_pyarrow_is_one_error_line(tmp_path: Path) -> None:
         " '--format', 'parquet']\n"
         "main()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
+    result = python(code)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: Parquet shards need pyarrow (pyarrow not installed): "
