@@ -99,7 +99,7 @@ def kill_session(process: subprocess.Popen[str]) -> None:
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     for _ in range(50):  # Ray's daemons may still be exiting; kill any left in the session
-        left = _session_members(process.pid)
+        left = session_members(process.pid)
         if not left:
             return
         for pid in left:
@@ -108,7 +108,7 @@ def kill_session(process: subprocess.Popen[str]) -> None:
         time.sleep(0.1)
 
 
-def _session_members(sid: int) -> list[int]:
+def session_members(sid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

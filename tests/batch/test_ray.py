@@ -2,11 +2,15 @@
 
 (a) 200 dev-pool articles with `rules` give what the local engine gives;
 (b) an endpoint killed mid-run still ends with every document exactly once;
-(c) a driver killed mid-run and resumed gives the same set as an uninterrupted run.
+(c) a driver killed mid-run and resumed gives the same set as an uninterrupted run;
+(d) a worker (an extractor actor) killed mid-run is replaced by Ray, and the run
+    ends with the set an uninterrupted run gives.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from .conftest import (
     cli_process,
     dev_articles,
     kill_session,
+    session_members,
     shard_lines,
     wait_for,
     write_jsonl,
@@ -125,3 +130,39 @@ def test_a_killed_driver_resumes_to_the_uninterrupted_set(tmp_path: Path) -> Non
     assert sorted(line["doc_id"] for line in lines) == sorted(d for d, _ in docs)
     assert claims_by_id(out) == claims_by_id(reference)
     assert not [r for r in OutputDir(out).records().values() if isinstance(r, ErrorRecord)]
+
+
+def test_a_killed_worker_is_replaced_and_the_set_completes(tmp_path: Path) -> None:
+    docs = dev_articles(60)
+    source = write_jsonl(tmp_path / "in.jsonl", docs)
+    reference = tmp_path / "reference"
+    documents = read_input(str(source)).documents
+    run_batch(str(source), documents, reference, [], BatchOptions(strategy="rules"), LOCAL)
+    out = tmp_path / "out"
+    args = [str(source), "--out", str(out), "--engine", "ray", "-q", "--actors", "2"]
+    process = cli_process(*args, "--shard-size", "8", "--batch-size", "4")
+    try:
+        wait_for(lambda: bool(list(out.glob("part-*.jsonl"))) and _actors(process.pid), 180)
+        os.kill(_actors(process.pid)[0], signal.SIGKILL)  # a Ray worker dies with a batch in hand
+        assert len(shard_lines(out)) < len(docs)  # mid-run: documents were still to come
+        _, stderr = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            kill_session(process)
+    assert process.returncode == 0, stderr
+    lines = shard_lines(out)
+    assert sorted(line["doc_id"] for line in lines) == sorted(d for d, _ in docs)
+    assert claims_by_id(out) == claims_by_id(reference)
+
+
+def _actors(session: int) -> list[int]:
+    """The extractor actors' processes in the run's session (Ray names them after the class)."""
+    found = []
+    for pid in session_members(session):
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"ExtractBatch" in title:
+            found.append(pid)
+    return found
