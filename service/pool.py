@@ -68,10 +68,15 @@ def _url(text: str, where: str) -> str:
 class Member:
     """One endpoint of the pool (url None: the environment's endpoint, or no model at all)."""
 
-    def __init__(self, url: str | None, capacity: int, extractor: Extractor) -> None:
+    def __init__(
+        self, url: str | None, capacity: int, extractor: Extractor, reread_slots: bool = False
+    ) -> None:
         self.url = url
         self.capacity = capacity
         self.extractor = extractor
+        # Capacity from the endpoint's slots is read again when it rejoins: one down at
+        # start got the default, and a restarted server may have another --parallel.
+        self.reread_slots = reread_slots
         self.healthy = True
         self.in_flight = 0
         self.done = 0
@@ -258,7 +263,11 @@ class Pool:
         assert member.url is not None
         while not await self.healthy(member.url):
             await asyncio.sleep(self.recheck_s)
+        capacity = member.capacity
+        if member.reread_slots:
+            capacity = await asyncio.to_thread(slots_of, member.url)
         async with self._changed:
+            member.capacity = capacity
             member.healthy = True
             self._changed.notify_all()
 

@@ -41,7 +41,8 @@ def members(urls: Sequence[str], options: BatchOptions) -> list[Member]:
     found = []
     for url in urls:
         capacity = capacity_of(url, options)
-        found.append(Member(url, capacity, options.extractor(url, capacity)))
+        reread = not options.concurrency  # --concurrency holds; slots are read again
+        found.append(Member(url, capacity, options.extractor(url, capacity), reread))
     return found
 
 

@@ -49,7 +49,7 @@ def upstream_pool(
     down_timeout_s: float,
 ) -> Pool:
     """One member per URL (`extractor(url)`), taking as many documents as it has slots."""
-    members = [Member(url, slots_of(url), extractor(url)) for url in urls]
+    members = [Member(url, slots_of(url), extractor(url), reread_slots=True) for url in urls]
     return Pool(members, recheck_s=recheck_s, down_timeout_s=down_timeout_s)
 
 

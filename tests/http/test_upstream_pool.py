@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -158,13 +158,28 @@ def _post(url: str, document: dict[str, str]) -> httpx.Response:
 
 
 def revived(port: int) -> FakeUpstream:
-    """A fresh fake listening where a stopped one did: the killed upstream, restarted."""
+    """A fresh fake listening where a stopped one did: the killed upstream, restarted,
+    now a llama-server that reports 3 slots in `/props`."""
     fake = FakeUpstream()
     fake.server.server_close()
-    fake.server = ThreadingHTTPServer(("127.0.0.1", port), fake.server.RequestHandlerClass)
+    handler = type("WithSlots", (_ThreeSlots, fake.server.RequestHandlerClass), {})
+    fake.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     fake.server.daemon_threads = True
     fake.thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
     return fake.__enter__()
+
+
+class _ThreeSlots(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/props":
+            body = json.dumps({"total_slots": 3}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()  # type: ignore[misc]
 
 
 def test_a_killed_upstream_loses_no_request_and_rejoins(fakes: list[SlowUpstream]) -> None:
@@ -188,6 +203,8 @@ def test_a_killed_upstream_loses_no_request_and_rejoins(fakes: list[SlowUpstream
         back = revived(dying.server.server_address[1])
         try:
             wait_for(lambda: _healthy(server.url, dying.base_url))
+            rejoined = by_url(httpx.get(f"{server.url}/healthz", timeout=10).json())
+            assert rejoined[dying.base_url]["capacity"] == 3  # its slots, read again (was 8)
             with ThreadPoolExecutor(max_workers=8) as workers:
                 again = list(workers.map(functools.partial(_post, server.url), documents(16)))
             assert [a.status_code for a in again] == [200] * 16
