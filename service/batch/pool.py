@@ -13,7 +13,6 @@ import functools
 from collections.abc import Sequence
 
 from ..errors import ClaimtraceError
-from ..llm import server as server  # re-exported: where the slots are read (`server.props`)
 from ..load import Loaded
 from ..pool import Member, PoolDown, close_callers, slots_of
 from ..pool import Pool as EndpointPool

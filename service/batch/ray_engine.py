@@ -16,6 +16,7 @@ Imported only for `--engine ray`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -32,7 +33,7 @@ from ..errors import BackendError
 from ..load import Document, Loaded, Unreadable
 from ..pipeline import with_meta
 from ..schema import DocumentMeta, DocumentRecord, ErrorRecord
-from .join_noise import retries_held
+from .join_noise import Kept, retries_held
 from .options import BatchOptions
 from .pool import Pool, Record, members
 from .writer import ShardWriter
@@ -114,20 +115,16 @@ def start_ray(address: str | None) -> bool:
     """Join `address`, or start a local Ray sized to this machine; False if already running."""
     if ray.is_initialized():
         return False
-    if not address:
+    if address:
+        _reachable(address)
+        options: dict[str, Any] = {"address": address}
+    else:
+        options = {"num_cpus": os.cpu_count() or 2, "include_dashboard": False}
+    # Joining holds Ray's retry lines back; a local start spawns Ray's daemons, which
+    # must not inherit that pipe as their stderr.
+    with retries_held() if address else contextlib.nullcontext(Kept()) as kept:
         try:
-            ray.init(
-                num_cpus=os.cpu_count() or 2,
-                include_dashboard=False,
-                logging_level=logging.WARNING,
-            )
-        except (ConnectionError, RuntimeError, ValueError) as error:
-            raise BackendError(_cannot_start(None, str(error))) from error
-        return True
-    _reachable(address)
-    with retries_held() as kept:
-        try:
-            ray.init(address=address, logging_level=logging.WARNING)
+            ray.init(logging_level=logging.WARNING, **options)
         except (ConnectionError, RuntimeError, ValueError) as error:
             failure: Exception | None = error
         else:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from claimtrace.batch import pool as pool_module
 from claimtrace.batch.check import check
 from claimtrace.batch.inputs import read_input
 from claimtrace.batch.options import BatchOptions
@@ -17,6 +16,7 @@ from claimtrace.batch.pool import Member, Pool, capacity_of, members
 from claimtrace.batch.run import EngineChoice, run_batch
 from claimtrace.batch.shards import OutputDir
 from claimtrace.call import CallSettings
+from claimtrace.llm import server
 from claimtrace.llm.endpoint import REMOTE_PARALLEL
 from claimtrace.load import Document
 from claimtrace.schema import ErrorRecord
@@ -52,9 +52,9 @@ def test_capacity_is_concurrency_then_slots_then_remote_parallel(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     options = BatchOptions(strategy="article")
-    monkeypatch.setattr(pool_module.server, "props", lambda _url: {"total_slots": 3})
+    monkeypatch.setattr(server, "props", lambda _url: {"total_slots": 3})
     assert capacity_of("http://x/v1", options) == 3
-    monkeypatch.setattr(pool_module.server, "props", lambda _url: {})
+    monkeypatch.setattr(server, "props", lambda _url: {})
     assert capacity_of("http://x/v1", options) == REMOTE_PARALLEL
     assert capacity_of("http://x/v1", BatchOptions(strategy="article", concurrency=5)) == 5
 

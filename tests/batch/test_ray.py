@@ -107,12 +107,18 @@ def _stop_after(upstream: SlowUpstream, chats: int) -> None:
     upstream.stop()
 
 
-def test_a_killed_driver_resumes_to_the_uninterrupted_set(tmp_path: Path) -> None:
-    docs = dev_articles(60)
+def _with_reference(tmp_path: Path, count: int) -> tuple[tuple[tuple[str, str], ...], Path, Path]:
+    """`count` dev-pool articles as input, and the uninterrupted local `rules` run's DIR."""
+    docs = dev_articles(count)
     source = write_jsonl(tmp_path / "in.jsonl", docs)
     reference = tmp_path / "reference"
     documents = read_input(str(source)).documents
     run_batch(str(source), documents, reference, [], BatchOptions(strategy="rules"), LOCAL)
+    return docs, source, reference
+
+
+def test_a_killed_driver_resumes_to_the_uninterrupted_set(tmp_path: Path) -> None:
+    docs, source, reference = _with_reference(tmp_path, 60)
     out = tmp_path / "out"
     args = [str(source), "--out", str(out), "--engine", "ray", "-q"]
     args += ["--shard-size", "8", "--batch-size", "4"]
@@ -133,11 +139,7 @@ def test_a_killed_driver_resumes_to_the_uninterrupted_set(tmp_path: Path) -> Non
 
 
 def test_a_killed_worker_is_replaced_and_the_set_completes(tmp_path: Path) -> None:
-    docs = dev_articles(60)
-    source = write_jsonl(tmp_path / "in.jsonl", docs)
-    reference = tmp_path / "reference"
-    documents = read_input(str(source)).documents
-    run_batch(str(source), documents, reference, [], BatchOptions(strategy="rules"), LOCAL)
+    docs, source, reference = _with_reference(tmp_path, 60)
     out = tmp_path / "out"
     args = [str(source), "--out", str(out), "--engine", "ray", "-q", "--actors", "2"]
     process = cli_process(*args, "--shard-size", "8", "--batch-size", "4")
